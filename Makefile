@@ -1,0 +1,48 @@
+# kaohe — the commands a person types. CMake does the building; this file
+# names the configurations and installs what is missing first.
+#
+#   make run    install deps, build, run kaohe on its embedded demo district
+#   make test   install deps, build (gcc + ASan/UBSan, clang + libFuzzer), run every test
+#   make fuzz   run each fuzz target for longer (FUZZ_SECONDS, default 300)
+#   make format apply .clang-format to every first-party C file
+JOBS ?= 2
+FUZZ_SECONDS ?= 300
+CMAKE ?= cmake
+
+.PHONY: all deps build run test test-build fuzz-build fuzz format clean
+
+all: build
+
+deps:
+	@sh tools/install-deps.sh
+
+build: deps
+	$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF
+	$(CMAKE) --build build -j $(JOBS)
+
+run: build
+	./build/kaohe demo
+
+test-build: deps
+	$(CMAKE) -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=gcc \
+	    -DKH_SANITIZE=ON -DKH_WERROR=ON
+	$(CMAKE) --build build-test -j $(JOBS)
+
+fuzz-build: deps
+	$(CMAKE) -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
+	    -DKH_FUZZ=ON -DKH_WERROR=ON -DKH_FUZZ_SECONDS=$(or $(SECONDS_EACH),5)
+	$(CMAKE) --build build-fuzz -j $(JOBS)
+
+test: test-build fuzz-build
+	cd build-test && ctest --output-on-failure -j $(JOBS)
+	cd build-fuzz && ctest --output-on-failure -j $(JOBS)
+
+fuzz:
+	$(MAKE) fuzz-build SECONDS_EACH=$(FUZZ_SECONDS)
+	cd build-fuzz && ctest --output-on-failure
+
+format:
+	git ls-files '*.c' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build build-test build-fuzz

@@ -1,0 +1,169 @@
+/*
+ * kaohe/data.h — the assessment's input data in memory: units, values,
+ * targets and baselines, events (honours, accidents, deductions) and
+ * ballots, each record remembering the file and line it came from so that
+ * explanations can cite it.
+ *
+ * A dataset is filled from CSV files (RFC 4180; UTF-8 with or without BOM,
+ * or GB18030 as Excel on Chinese Windows saves it, detected and converted)
+ * or built in code. The file formats are documented in docs/data-files.md.
+ * The engine reads a dataset; it never changes it.
+ */
+#ifndef KAOHE_DATA_H
+#define KAOHE_DATA_H
+
+#include <stddef.h>
+
+#include "kaohe/base.h"
+#include "kaohe/period.h"
+
+/* An assessed unit (镇街, 部门, 园区, 村 …). */
+struct kh_unit {
+    char *id;        /* unique code, e.g. "T01" */
+    char *name;      /* display name, e.g. "城关镇" */
+    char *category;  /* 赛道 id, e.g. "town"; must name a scheme category */
+    char *parent;    /* id of the parent unit, or NULL */
+    char **tags;     /* peer groups, e.g. "中心城区"; ntags entries */
+    int ntags;
+    char **attr_names; /* extra numeric columns of units.csv (difficulty …) */
+    double *attr_values;
+    int nattrs;
+    int file, line;  /* provenance: index into kh_dataset.files, 1-based line */
+};
+
+/* One value of one indicator for one unit in one period (long form). */
+struct kh_value {
+    int unit;        /* index into kh_dataset.units */
+    int indicator;   /* index into kh_dataset.indicators */
+    struct kh_period period;
+    double value;    /* NaN: reported as missing */
+    int file, line;
+};
+
+/* A target and/or baseline of one indicator for one unit and period. */
+struct kh_target {
+    int unit;
+    int indicator;
+    struct kh_period period;
+    double target;   /* NaN if not given */
+    double baseline; /* NaN if not given */
+    int file, line;
+};
+
+/* An event: an honour, an accident, a criticism, a deduction … */
+struct kh_event {
+    int unit;
+    char *item;      /* event type, matched by the scheme (e.g. "honour") */
+    struct kh_period period;
+    char *level;     /* e.g. "national", "省级"; NULL if none */
+    double count;    /* how many (default 1) */
+    char *matter;    /* groups awards for the same work (dedupe); NULL */
+    double points;   /* points chosen within a discretionary range; NaN */
+    int shares;      /* number of co-owners sharing the credit (default 1) */
+    int exempt;      /* non-zero: exempted (with evidence), scores nothing */
+    char *evidence;  /* reference to the supporting document; NULL */
+    char *note;      /* free text; NULL */
+    int file, line;
+};
+
+/* One evaluator's mark for one unit at an evaluation meeting. */
+struct kh_ballot {
+    char *meeting;   /* meeting id, matched by the scheme's ballot rule */
+    char *evaluator; /* who cast it (one ballot = one evaluator's rows) */
+    char *group;     /* evaluator group (领导, 代表委员, 群众 …) */
+    int unit;
+    char *grade;     /* a grade label (好/较好/一般/差) or NULL */
+    double score;    /* a numeric mark, NaN when graded */
+    int file, line;
+};
+
+/* The whole input. Arrays are owned by the dataset. */
+struct kh_dataset {
+    char **files;          /* provenance file names; nfiles entries */
+    int nfiles;
+    struct kh_unit *units;
+    int nunits;
+    char **indicators;     /* interned indicator names */
+    int nindicators;
+    struct kh_value *values;
+    size_t nvalues;
+    struct kh_target *targets;
+    size_t ntargets;
+    struct kh_event *events;
+    size_t nevents;
+    struct kh_ballot *ballots;
+    size_t nballots;
+    void *priv;            /* lookup tables; internal */
+};
+
+/* Create an empty dataset. Returns NULL when out of memory. */
+struct kh_dataset *kh_dataset_new(void);
+
+/* Free a dataset and everything it owns (NULL is fine). */
+void kh_dataset_free(struct kh_dataset *ds);
+
+/*
+ * Load a data folder: units.csv (required), values.csv, targets.csv,
+ * events.csv, ballots.csv (each optional). Returns KH_OK, or an error
+ * naming the file, line and column and what was expected; on error the
+ * dataset holds whatever was loaded before the failing file, which was
+ * added whole or not at all.
+ */
+int kh_dataset_load_dir(struct kh_dataset *ds, const char *dir, struct kh_err *err);
+
+/*
+ * Load one file of the given kind ("units", "values", "targets", "events",
+ * "ballots"). All or nothing: a file with one bad row adds nothing and the
+ * error names the line and column. Units must be loaded before the files
+ * that refer to them.
+ */
+int kh_dataset_load_file(struct kh_dataset *ds, const char *kind, const char *path,
+                         struct kh_err *err);
+
+/*
+ * Load from memory, as kh_dataset_load_file does from a file; `name` is used
+ * in provenance and errors.
+ */
+int kh_dataset_load_mem(struct kh_dataset *ds, const char *kind, const char *name,
+                        const char *data, size_t len, struct kh_err *err);
+
+/* Index of a unit by id, or -1. */
+int kh_dataset_unit(const struct kh_dataset *ds, const char *id);
+
+/* Index of an indicator by name, or -1. */
+int kh_dataset_indicator(const struct kh_dataset *ds, const char *name);
+
+/* ---- building in code (tests, the demo generator) ---------------------- */
+
+/*
+ * Add a unit. `tags` is a list separated by ';' (or NULL). Returns the new
+ * unit's index, or a negative status (duplicate id: KH_EINVAL).
+ */
+int kh_dataset_add_unit(struct kh_dataset *ds, const char *id, const char *name,
+                        const char *category, const char *parent, const char *tags,
+                        struct kh_err *err);
+
+/* Set a numeric attribute of a unit (e.g. "difficulty"). */
+int kh_dataset_set_attr(struct kh_dataset *ds, int unit, const char *name, double v);
+
+/* Add a value; a second value for the same unit, indicator and period is
+ * an error (KH_EINVAL). */
+int kh_dataset_add_value(struct kh_dataset *ds, const char *unit, const char *indicator,
+                         const char *period, double value, struct kh_err *err);
+
+/* Add a target and/or baseline (NaN for the one not given). */
+int kh_dataset_add_target(struct kh_dataset *ds, const char *unit, const char *indicator,
+                          const char *period, double target, double baseline,
+                          struct kh_err *err);
+
+/* Add an event. level, matter may be NULL; count 1, shares 1 are usual. */
+int kh_dataset_add_event(struct kh_dataset *ds, const char *unit, const char *item,
+                         const char *period, const char *level, double count,
+                         const char *matter, struct kh_err *err);
+
+/* Add a ballot row: grade (or NULL) or score (NaN when graded). */
+int kh_dataset_add_ballot(struct kh_dataset *ds, const char *meeting, const char *evaluator,
+                          const char *group, const char *unit, const char *grade,
+                          double score, struct kh_err *err);
+
+#endif

@@ -1,0 +1,266 @@
+/*
+ * engine.c — kh_score(): sets up a result for one period (units'
+ * categories, lookup indexes over the dataset), scores the tree from the
+ * total down (node.c), then ranks, vetoes and tiers (result.c); plus the
+ * result's accessors and publication rounding.
+ */
+#include "base/common.h"
+#include "engine/engine_int.h"
+
+double kh_round(double v, int decimals)
+{
+    char buf[64];
+    double scale, m, r;
+
+    if (!isfinite(v))
+        return v;
+    /* Round the decimal text people see, not the binary value: 2.675 is
+     * stored as 2.67499999… but is written, read and rounded as 2.675. Each
+     * step goes through 15 significant digits, as spreadsheets show numbers. */
+    scale = pow(10, decimals);
+    snprintf(buf, sizeof(buf), "%.15g", v);
+    m = strtod(buf, NULL) * scale;
+    snprintf(buf, sizeof(buf), "%.15g", fabs(m));
+    r = floor(strtod(buf, NULL) + 0.5);
+    r = (m < 0 ? -r : r) / scale;
+    return r == 0 ? 0 : r; /* no negative zero in published tables */
+}
+
+int kh_event_in_period(const struct kh_result *r, const struct kh_event *e)
+{
+    return kh_period_equal(&e->period, &r->period) || kh_period_contains(&r->period, &e->period);
+}
+
+void kh_result_free(struct kh_result *r)
+{
+    int i;
+
+    if (!r)
+        return;
+    if (r->cols)
+        for (i = 0; i < r->s->nslots; i++)
+            free(r->cols[i]);
+    free(r->cols);
+    free(r->colstate);
+    if (r->score)
+        for (i = 0; i < r->s->nnodes; i++) {
+            free(r->score[i]);
+            free(r->flag[i]);
+            free(r->progress[i]);
+            free(r->tmp_group[i]);
+        }
+    free(r->score);
+    free(r->flag);
+    free(r->progress);
+    free(r->tmp_group);
+    free(r->ngroups_cache);
+    free(r->nodestate);
+    free(r->cat);
+    free(r->val_start);
+    free(r->val_idx);
+    free(r->ev_start);
+    free(r->ev_idx);
+    free(r->rank);
+    free(r->rank_size);
+    free(r->tier);
+    free(r->no_honours);
+    free(r->vetoed);
+    free(r);
+}
+
+/* Values grouped by indicator, events by unit within the period. */
+static int build_indexes(struct kh_result *r)
+{
+    const struct kh_dataset *ds = r->ds;
+    size_t i, *fill, ni = (size_t)ds->nindicators;
+
+    r->val_start = calloc(ni + 1, sizeof(size_t));
+    r->val_idx = malloc(sizeof(size_t) * (ds->nvalues ? ds->nvalues : 1));
+    r->ev_start = calloc(r->n + 1, sizeof(size_t));
+    r->ev_idx = malloc(sizeof(size_t) * (ds->nevents ? ds->nevents : 1));
+    fill = calloc((ni > r->n ? ni : r->n) + 1, sizeof(size_t));
+    if (!r->val_start || !r->val_idx || !r->ev_start || !r->ev_idx || !fill) {
+        free(fill);
+        return KH_ENOMEM;
+    }
+    for (i = 0; i < ds->nvalues; i++)
+        r->val_start[ds->values[i].indicator + 1]++;
+    for (i = 0; i < ni; i++)
+        r->val_start[i + 1] += r->val_start[i];
+    for (i = 0; i < ds->nvalues; i++) {
+        size_t k = (size_t)ds->values[i].indicator;
+        r->val_idx[r->val_start[k] + fill[k]++] = i;
+    }
+    memset(fill, 0, sizeof(size_t) * ((ni > r->n ? ni : r->n) + 1));
+    for (i = 0; i < ds->nevents; i++)
+        if (kh_event_in_period(r, &ds->events[i]))
+            r->ev_start[ds->events[i].unit + 1]++;
+    for (i = 0; i < r->n; i++)
+        r->ev_start[i + 1] += r->ev_start[i];
+    for (i = 0; i < ds->nevents; i++)
+        if (kh_event_in_period(r, &ds->events[i])) {
+            size_t u = (size_t)ds->events[i].unit;
+            r->ev_idx[r->ev_start[u] + fill[u]++] = i;
+        }
+    free(fill);
+    return KH_OK;
+}
+
+int kh_score(const struct kh_scheme *s, const struct kh_dataset *ds, const char *period,
+             struct kh_result **out, struct kh_err *err)
+{
+    struct kh_result *r;
+    size_t u, nn = (size_t)s->nnodes, ns = (size_t)s->nslots;
+    int rc, i;
+
+    *out = NULL;
+    r = calloc(1, sizeof(*r));
+    if (!r)
+        return kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
+    r->s = s;
+    r->ds = ds;
+    r->n = (size_t)ds->nunits;
+    if (kh_period_parse(period, &r->period) != KH_OK) {
+        kh_result_free(r);
+        return kh_err_set(err, KH_EINVAL, NULL, 0, 0,
+                          "period '%s': expected 2024, 2024H1, 2024Q3 or 2024-07", period);
+    }
+    kh_period_format(&r->period, r->period_text);
+    r->cat = malloc(sizeof(int) * (r->n ? r->n : 1));
+    r->cols = calloc(ns ? ns : 1, sizeof(double *));
+    r->colstate = calloc(ns ? ns : 1, 1);
+    r->score = calloc(nn, sizeof(double *));
+    r->flag = calloc(nn, sizeof(unsigned char *));
+    r->progress = calloc(nn, sizeof(signed char *));
+    r->tmp_group = calloc(nn, sizeof(int *));
+    r->ngroups_cache = calloc(nn, sizeof(int));
+    r->nodestate = calloc(nn, 1);
+    r->rank = calloc(r->n ? r->n : 1, sizeof(int));
+    r->rank_size = calloc(r->n ? r->n : 1, sizeof(int));
+    r->tier = malloc(sizeof(int) * (r->n ? r->n : 1));
+    r->no_honours = calloc(r->n ? r->n : 1, 1);
+    r->vetoed = calloc((r->n ? r->n : 1) * (size_t)(s->nvetoes ? s->nvetoes : 1), 1);
+    if (!r->cat || !r->cols || !r->colstate || !r->score || !r->flag || !r->progress ||
+        !r->tmp_group || !r->ngroups_cache || !r->nodestate || !r->rank || !r->rank_size ||
+        !r->tier || !r->no_honours || !r->vetoed)
+        goto nomem;
+    for (i = 0; i < s->nnodes; i++) {
+        r->score[i] = malloc(sizeof(double) * (r->n ? r->n : 1));
+        r->flag[i] = calloc(r->n ? r->n : 1, 1);
+        if (!r->score[i] || !r->flag[i])
+            goto nomem;
+    }
+    for (u = 0; u < r->n; u++) {
+        const struct kh_unit *un = &ds->units[u];
+        r->tier[u] = -1;
+        r->cat[u] = un->category ? kh_scheme_category(s, un->category) : -1;
+        if (r->cat[u] < 0) {
+            rc = kh_err_set(err, KH_EINVAL, ds->files && un->file < ds->nfiles ? ds->files[un->file]
+                                                                               : NULL,
+                            un->line, 0,
+                            "unit '%s' (%s) has category '%s', which scheme '%s' does not "
+                            "define; its categories are listed under categories:",
+                            un->id, un->name ? un->name : "", un->category ? un->category : "",
+                            s->id);
+            kh_result_free(r);
+            return rc;
+        }
+    }
+    if (build_indexes(r))
+        goto nomem;
+    if ((rc = kh_node_compute(r, 0, err)) || (rc = kh_result_finish(r, err))) {
+        kh_result_free(r);
+        return rc;
+    }
+    *out = r;
+    return KH_OK;
+nomem:
+    kh_result_free(r);
+    return kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory scoring %s", period);
+}
+
+/* ---- accessors ------------------------------------------------------------- */
+
+const char *kh_result_period(const struct kh_result *r)
+{
+    return r->period_text;
+}
+
+int kh_result_category(const struct kh_result *r, int unit)
+{
+    return r->cat[unit];
+}
+
+double kh_result_score(const struct kh_result *r, int unit, int node)
+{
+    return r->score[node][unit];
+}
+
+double kh_result_display(const struct kh_result *r, int unit, int node)
+{
+    return kh_round(r->score[node][unit], r->s->decimals);
+}
+
+double kh_result_value(const struct kh_result *r, int unit, int node)
+{
+    int slot = r->s->nodes[node].slot_x;
+    return slot >= 0 && r->cols[slot] ? r->cols[slot][unit] : NAN;
+}
+
+double kh_result_target(const struct kh_result *r, int unit, int node)
+{
+    int slot = r->s->nodes[node].slot_t;
+    return slot >= 0 && r->cols[slot] ? r->cols[slot][unit] : NAN;
+}
+
+int kh_result_rank(const struct kh_result *r, int unit)
+{
+    return r->rank[unit];
+}
+
+int kh_result_rank_size(const struct kh_result *r, int unit)
+{
+    return r->rank_size[unit];
+}
+
+int kh_result_tier(const struct kh_result *r, int unit)
+{
+    return r->tier[unit];
+}
+
+const char *kh_result_tier_id(const struct kh_result *r, int unit)
+{
+    return r->tier[unit] >= 0 ? r->s->tiers.levels[r->tier[unit]].id : "";
+}
+
+const char *kh_result_tier_name(const struct kh_result *r, int unit)
+{
+    return r->tier[unit] >= 0 ? r->s->tiers.levels[r->tier[unit]].name : "";
+}
+
+int kh_result_veto_count(const struct kh_result *r, int unit)
+{
+    int i, n = 0;
+    for (i = 0; i < r->s->nvetoes; i++)
+        n += r->vetoed[(size_t)unit * (size_t)r->s->nvetoes + (size_t)i] != 0;
+    return n;
+}
+
+const char *kh_result_veto_name(const struct kh_result *r, int unit, int k)
+{
+    int i;
+    for (i = 0; i < r->s->nvetoes; i++)
+        if (r->vetoed[(size_t)unit * (size_t)r->s->nvetoes + (size_t)i] && k-- == 0)
+            return r->s->vetoes[i].name;
+    return "";
+}
+
+int kh_result_honours_eligible(const struct kh_result *r, int unit)
+{
+    return !r->no_honours[unit];
+}
+
+int kh_result_progress(const struct kh_result *r, int unit, int node)
+{
+    return r->progress[node] ? r->progress[node][unit] : KH_PROGRESS_NONE;
+}

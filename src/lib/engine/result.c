@@ -1,0 +1,305 @@
+/*
+ * result.c — what follows the scores: the total's rank within its scope
+ * (category by default, T3), vetoes and their three effects (R11, T5), and
+ * tiers (T1 thresholds with explicit bounds, T2 quotas with stated quota
+ * rounding and boundary ties, T4 conditions on failed indicators, T6
+ * tie-break keys).
+ */
+#include "base/common.h"
+#include "base/sort.h"
+#include "engine/engine_int.h"
+
+double kh_rank_basis(const struct kh_result *r, size_t u)
+{
+    double v = r->score[0][u];
+    return r->s->rank_exact ? v : kh_round(v, r->s->decimals);
+}
+
+/* Scope grouping for ranks and tiers: category index, or 0 for all. */
+static int scope_group(const struct kh_result *r, size_t u, int all)
+{
+    if (isnan(r->score[0][u]))
+        return -1;
+    return all ? 0 : r->cat[u];
+}
+
+static int rank_totals(struct kh_result *r, const double *tiebreak, struct kh_err *err)
+{
+    const struct kh_scheme *s = r->s;
+    int ng = s->rank_scope_all ? 1 : s->ncats, *g, *gsize, *ntied;
+    double *basis;
+    size_t u;
+    int rc;
+
+    g = malloc(sizeof(int) * (r->n ? r->n : 1));
+    gsize = malloc(sizeof(int) * (size_t)(ng ? ng : 1));
+    ntied = malloc(sizeof(int) * (r->n ? r->n : 1));
+    basis = malloc(sizeof(double) * (r->n ? r->n : 1));
+    if (!g || !gsize || !ntied || !basis) {
+        rc = kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    for (u = 0; u < r->n; u++) {
+        g[u] = scope_group(r, u, s->rank_scope_all);
+        basis[u] = kh_rank_basis(r, u);
+    }
+    rc = kh_rank_groups(basis, g, r->n, ng, 0, s->rank_ties, tiebreak, r->rank, ntied, gsize);
+    if (rc) {
+        rc = kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    for (u = 0; u < r->n; u++)
+        r->rank_size[u] = g[u] >= 0 ? gsize[g[u]] : 0;
+out:
+    free(g);
+    free(gsize);
+    free(ntied);
+    free(basis);
+    return rc;
+}
+
+static int eval_vetoes(struct kh_result *r, struct kh_err *err)
+{
+    const struct kh_scheme *s = r->s;
+    double *col;
+    size_t u;
+    int i, rc = KH_OK, *g;
+
+    if (!s->nvetoes)
+        return KH_OK;
+    col = malloc(sizeof(double) * (r->n ? r->n : 1));
+    g = malloc(sizeof(int) * (r->n ? r->n : 1));
+    if (!col || !g) {
+        free(col);
+        free(g);
+        return kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (u = 0; u < r->n; u++)
+        g[u] = scope_group(r, u, s->tiers.scope_all);
+    for (i = 0; i < s->nvetoes && !rc; i++) {
+        rc = kh_eval(r, s->vetoes[i].when, g, s->tiers.scope_all ? 1 : s->ncats, col, err);
+        for (u = 0; u < r->n && !rc; u++) {
+            int hit = !isnan(col[u]) && col[u] != 0;
+            r->vetoed[u * (size_t)s->nvetoes + (size_t)i] = (unsigned char)hit;
+            if (hit && s->vetoes[i].effect == KH_VETO_NO_HONOURS)
+                r->no_honours[u] = 1;
+        }
+    }
+    free(col);
+    free(g);
+    return rc;
+}
+
+/* Sorting units within a tier scope: basis desc, tie-break keys desc, index. */
+struct tier_sort {
+    const struct kh_result *r;
+    double **keys;
+    int nkeys;
+};
+
+static int same_place(const struct tier_sort *ts, size_t a, size_t b)
+{
+    int k;
+    if (kh_rank_basis(ts->r, a) != kh_rank_basis(ts->r, b))
+        return 0;
+    for (k = 0; k < ts->nkeys; k++) {
+        double x = ts->keys[k][a], y = ts->keys[k][b];
+        if (!(x == y || (isnan(x) && isnan(y))))
+            return 0;
+    }
+    return 1;
+}
+
+static int cmp_units(const void *pa, const void *pb, void *ctx)
+{
+    const struct tier_sort *ts = ctx;
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    double x = kh_rank_basis(ts->r, a), y = kh_rank_basis(ts->r, b);
+    int k;
+
+    if (x != y)
+        return x > y ? -1 : 1;
+    for (k = 0; k < ts->nkeys; k++) {
+        double p = ts->keys[k][a], q = ts->keys[k][b];
+        if (isnan(p) != isnan(q))
+            return isnan(p) ? 1 : -1;
+        if (!isnan(p) && p != q)
+            return p > q ? -1 : 1;
+    }
+    return a < b ? -1 : a > b;
+}
+
+static int forbidden(const struct kh_result *r, size_t u, int level)
+{
+    const struct kh_scheme *s = r->s;
+    int i, j;
+    for (i = 0; i < s->nvetoes; i++) {
+        const struct kh_veto *v = &s->vetoes[i];
+        if (!r->vetoed[u * (size_t)s->nvetoes + (size_t)i])
+            continue;
+        if (v->effect == KH_VETO_FORBID_TOP && level == 0)
+            return 1;
+        if (v->effect == KH_VETO_FORBID)
+            for (j = 0; j < v->nforbid; j++)
+                if (v->forbid[j] == level)
+                    return 1;
+    }
+    return 0;
+}
+
+static int forced_tier(const struct kh_result *r, size_t u)
+{
+    const struct kh_scheme *s = r->s;
+    int i;
+    for (i = 0; i < s->nvetoes; i++)
+        if (r->vetoed[u * (size_t)s->nvetoes + (size_t)i] &&
+            s->vetoes[i].effect == KH_VETO_FORCE_TIER)
+            return s->vetoes[i].tier;
+    return -1;
+}
+
+static int in_bounds(const struct kh_tier *t, double v)
+{
+    if (isnan(v))
+        return 0;
+    if (t->has_min && (t->min_strict ? !(v > t->min) : !(v >= t->min)))
+        return 0;
+    if (t->has_max && (t->max_strict ? !(v < t->max) : !(v <= t->max)))
+        return 0;
+    return 1;
+}
+
+static size_t quota_of(const struct kh_tier *t, size_t nscope)
+{
+    double q;
+    if (!t->has_quota)
+        return (size_t)-1;
+    if (!t->quota_share)
+        return (size_t)t->quota_v;
+    q = t->quota_v * (double)nscope;
+    /* Guard against 0.15 × 20 = 3.0000000000000004 before rounding. */
+    q = kh_round(q, 9);
+    switch (t->quota_round) {
+    case KH_QROUND_FLOOR:
+        return (size_t)floor(q);
+    case KH_QROUND_CEIL:
+        return (size_t)ceil(q);
+    default:
+        return (size_t)floor(q + 0.5);
+    }
+}
+
+static int assign_tiers(struct kh_result *r, double **keys, int nkeys, double **when,
+                        struct kh_err *err)
+{
+    const struct kh_scheme *s = r->s;
+    const struct kh_tiers *T = &s->tiers;
+    int ng = T->scope_all ? 1 : s->ncats, grp, lv;
+    size_t *order = malloc(sizeof(size_t) * (r->n ? r->n : 1)), *cand;
+    size_t u, n;
+    struct tier_sort ts = {r, keys, nkeys};
+
+    cand = malloc(sizeof(size_t) * (r->n ? r->n : 1));
+    if (!order || !cand) {
+        free(order);
+        free(cand);
+        return kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (grp = 0; grp < ng; grp++) {
+        n = 0;
+        for (u = 0; u < r->n; u++)
+            if (scope_group(r, u, T->scope_all) == grp)
+                order[n++] = u;
+        if (kh_sort(order, n, sizeof(size_t), cmp_units, &ts)) {
+            free(order);
+            free(cand);
+            return kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
+        }
+        for (u = 0; u < n; u++)
+            r->tier[order[u]] = forced_tier(r, order[u]);
+        for (lv = 0; lv < T->nlevels; lv++) {
+            const struct kh_tier *t = &T->levels[lv];
+            size_t nc = 0, cap = quota_of(t, n), take, i;
+            for (i = 0; i < n; i++) {
+                size_t v = order[i];
+                if (r->tier[v] >= 0 || forbidden(r, v, lv) ||
+                    !in_bounds(t, kh_rank_basis(r, v)))
+                    continue;
+                if (when[lv] && (isnan(when[lv][v]) || when[lv][v] == 0))
+                    continue;
+                cand[nc++] = v;
+            }
+            take = nc < cap ? nc : cap;
+            if (take < nc && take > 0 && same_place(&ts, cand[take - 1], cand[take])) {
+                if (T->quota_tie == KH_QTIE_INCLUDE) {
+                    while (take < nc && same_place(&ts, cand[take - 1], cand[take]))
+                        take++;
+                } else {
+                    size_t edge = take - 1;
+                    while (take > 0 && same_place(&ts, cand[take - 1], cand[edge]))
+                        take--;
+                }
+            }
+            for (i = 0; i < take; i++)
+                r->tier[cand[i]] = lv;
+        }
+    }
+    free(order);
+    free(cand);
+    return KH_OK;
+}
+
+int kh_result_finish(struct kh_result *r, struct kh_err *err)
+{
+    const struct kh_scheme *s = r->s;
+    const struct kh_tiers *T = &s->tiers;
+    double **keys = NULL, **when = NULL;
+    int *g = NULL, i, rc = KH_OK, ng = T->scope_all ? 1 : s->ncats;
+    size_t u;
+
+    g = malloc(sizeof(int) * (r->n ? r->n : 1));
+    keys = calloc((size_t)T->ntiebreak + 1, sizeof(double *));
+    when = calloc((size_t)T->nlevels + 1, sizeof(double *));
+    if (!g || !keys || !when) {
+        rc = kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    for (u = 0; u < r->n; u++)
+        g[u] = scope_group(r, u, T->scope_all);
+    for (i = 0; i < T->ntiebreak && !rc; i++) {
+        if (!(keys[i] = malloc(sizeof(double) * (r->n ? r->n : 1))))
+            rc = kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
+        else
+            rc = kh_eval(r, T->tiebreak[i], g, ng, keys[i], err);
+    }
+    if (rc)
+        goto out;
+    if ((rc = rank_totals(r, s->rank_ties == KH_TIES_ORDINAL && T->ntiebreak ? keys[0] : NULL,
+                          err)))
+        goto out;
+    if ((rc = eval_vetoes(r, err)))
+        goto out;
+    if (!T->nlevels)
+        goto out;
+    for (i = 0; i < T->nlevels && !rc; i++) {
+        if (!T->levels[i].when)
+            continue;
+        if (!(when[i] = malloc(sizeof(double) * (r->n ? r->n : 1))))
+            rc = kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
+        else
+            rc = kh_eval(r, T->levels[i].when, g, ng, when[i], err);
+    }
+    if (!rc)
+        rc = assign_tiers(r, keys, T->ntiebreak, when, err);
+out:
+    if (keys)
+        for (i = 0; i < T->ntiebreak; i++)
+            free(keys[i]);
+    if (when)
+        for (i = 0; i < T->nlevels; i++)
+            free(when[i]);
+    free(keys);
+    free(when);
+    free(g);
+    return rc;
+}

@@ -61,7 +61,7 @@ int kh_err_set(struct kh_err *err, int code, const char *file, int line, int col
 
 /* Like kh_err_set but with a va_list. */
 int kh_err_setv(struct kh_err *err, int code, const char *file, int line, int col,
-                const char *fmt, va_list ap);
+                const char *fmt, va_list ap) KH_PRINTF(6, 0);
 
 /*
  * Format *err as one line, "file:line:col: message" (parts that are unknown
@@ -110,7 +110,7 @@ int kh_buf_putc(struct kh_buf *b, char c);
 
 /* Append printf-formatted text. */
 int kh_buf_printf(struct kh_buf *b, const char *fmt, ...) KH_PRINTF(2, 3);
-int kh_buf_vprintf(struct kh_buf *b, const char *fmt, va_list ap);
+int kh_buf_vprintf(struct kh_buf *b, const char *fmt, va_list ap) KH_PRINTF(2, 0);
 
 /* Append s as a JSON string literal, quotes included (RFC 8259 escaping). */
 int kh_buf_json_str(struct kh_buf *b, const char *s);

@@ -237,6 +237,7 @@ static void test_scheme_yaml_syntax_error_has_position(void **state)
 {
     (void)state;
     assert_error("kaohe: 1\nscheme: {id: t, name: x\n", "t.yaml:", "YAML syntax error");
+    assert_error("a: {b: c,'''''''' d}\n", "t.yaml:1:19:", "missing comma in flow mapping");
 }
 
 static void test_scheme_missing_language_version_rejected(void **state)
@@ -270,6 +271,15 @@ static void test_scheme_alias_cycle_rejected(void **state)
 {
     (void)state;
     assert_error("kaohe: 1\na: &x [1, *x]\n", "t.yaml:2:", "cycle");
+}
+
+static void test_scheme_invalid_utf8_rejected_before_the_yaml_parser(void **state)
+{
+    (void)state;
+    /* libfyaml 0.7.12 hangs on this input (found by fuzz_scheme). */
+    assert_error("%\xce", "t.yaml:1:2:", "not UTF-8");
+    assert_error("kaohe: 1\nscheme: {id: t, name: \"\xb2\xe2\xca\xd4\"}\n", "t.yaml:2:24:",
+                 "byte 0xB2 is not UTF-8");
 }
 
 static void test_scheme_value_input_defaults_target(void **state)
@@ -320,6 +330,7 @@ int main(void)
         cmocka_unit_test(test_scheme_duplicate_indicator_id_names_first_line),
         cmocka_unit_test(test_scheme_veto_force_tier_must_name_a_tier),
         cmocka_unit_test(test_scheme_alias_cycle_rejected),
+        cmocka_unit_test(test_scheme_invalid_utf8_rejected_before_the_yaml_parser),
         cmocka_unit_test(test_scheme_value_input_defaults_target),
         cmocka_unit_test(test_scheme_param_by_category_and_unit),
     };

@@ -6,6 +6,7 @@
  */
 #include "base/common.h"
 #include "scheme/yaml.h"
+#include "io/encoding.h"
 
 #include <libfyaml.h>
 
@@ -122,8 +123,9 @@ static int parse_error(struct fy_diag *diag, const char *name, const struct fy_m
 
     if (diag) {
         while ((de = fy_diag_errors_iterate(diag, &iter)) != NULL) {
+            /* Collected diagnostics carry 1-based positions already. */
             if (de->type >= FYET_ERROR)
-                return kh_err_set(err, KH_EINVAL, name, de->line + 1, de->column + 1,
+                return kh_err_set(err, KH_EINVAL, name, de->line, de->column,
                                   "YAML syntax error: %s", de->msg);
         }
     }
@@ -145,6 +147,25 @@ int kh_yaml_parse(const char *name, const char *text, size_t len, struct kh_ydoc
     int depth = 0, rc = KH_OK, done = 0, docs = 0;
 
     *out = NULL;
+    /* libfyaml 0.7 can loop forever on invalid UTF-8 (e.g. inside a
+     * directive), so only strict UTF-8 reaches it. A UTF-8 BOM is fine. */
+    {
+        size_t bad = kh_enc_utf8_check(text, len, NULL), i;
+        if (bad < len) {
+            int line = 1, col = 1;
+            for (i = 0; i < bad; i++) {
+                if (text[i] == '\n') {
+                    line++;
+                    col = 1;
+                } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+                    col++;
+                }
+            }
+            return kh_err_set(err, KH_EINVAL, name, line, col,
+                              "byte 0x%02X is not UTF-8; save the scheme as UTF-8 text",
+                              (unsigned char)text[bad]);
+        }
+    }
     doc = calloc(1, sizeof(*doc));
     st = calloc(1, sizeof(*st));
     if (!doc || !st) {

@@ -143,6 +143,22 @@ int kh_explain(const struct kh_result *r, int unit, int node, struct kh_buf *out
                struct kh_err *err);
 
 /*
+ * Change one input value and rescore only what depends on it: the value of
+ * input `input` (an id under the scheme's inputs:) for unit `unit` in the
+ * scored period becomes v (NaN: reported missing), replacing whatever the
+ * dataset gives for that period. Derived indicators, node values and scores
+ * that read it (directly or through other nodes' scores) are recomputed;
+ * columns that do not depend on it are kept. Totals, ranks, vetoes and tiers
+ * are then redone. The dataset is not changed. Returns KH_OK, KH_ENOTFOUND
+ * for an unknown input or unit, or a scoring error (the result is then left
+ * as it was before the call failed only up to the failing node: score again).
+ * The number of node columns recomputed is stored in *nodes_recomputed when
+ * that pointer is not NULL.
+ */
+int kh_result_set_input(struct kh_result *r, int unit, const char *input, double v,
+                        int *nodes_recomputed, struct kh_err *err);
+
+/*
  * Round v half-up (away from zero) at `decimals`, the way published tables
  * round: on the shortest decimal form of v, so 2.675 → 2.68.
  */

@@ -566,6 +566,66 @@ static void test_engine_unknown_category_is_an_error_citing_the_row(void **state
     kh_scheme_free(s);
 }
 
+static const char *incr_scheme =
+    HEAD "inputs: {a: A, bb: B}\n"
+         "derived: {d: \"a * 2\"}\n"
+         "indicators:\n"
+         "  - id: p\n"
+         "    name: P\n"
+         "    children:\n"
+         "      - {id: r, name: 排名, points: 10, value: d, rule: {rank: {ties: competition, "
+         "points: [10, 8, 6, 4]}}}\n"
+         "      - {id: q, name: 比例, points: 10, value: a, rule: proportional}\n"
+         "  - {id: s, name: 绝对, points: 10, value: bb, rule: score, multiplier: \"if(score(p) > "
+         "15, 1.1, 1)\"}\n"
+         "  - {id: o, name: 其他, points: 10, value: bb, rule: score}\n";
+
+static const char *incr_values(double a_of_B)
+{
+    static char buf[512];
+    snprintf(buf, sizeof(buf),
+             "unit,indicator,period,value\nA,a,2024,5\nB,a,2024,%g\nC,a,2024,7\nD,a,2024,1\n"
+             "A,bb,2024,3\nB,bb,2024,4\nC,bb,2024,5\nD,bb,2024,6\n",
+             a_of_B);
+    return buf;
+}
+
+static void assert_same_scores(const struct fix *x, const struct kh_result *y)
+{
+    int u, n;
+    for (u = 0; u < x->ds->nunits; u++) {
+        for (n = 0; n < kh_scheme_node_count(x->s); n++)
+            NEAR(kh_result_score(x->r, u, n), kh_result_score(y, u, n));
+        assert_int_equal(kh_result_rank(x->r, u), kh_result_rank(y, u));
+    }
+}
+
+static void test_engine_incremental_rescore_matches_full_rescore(void **state)
+{
+    struct fix f, g;
+    struct kh_err err;
+    int recomputed;
+    (void)state;
+    setup_fix(&f, incr_scheme, units4, incr_values(2), NULL, NULL, "2024");
+    setup_fix(&g, incr_scheme, units4, incr_values(9), NULL, NULL, "2024");
+    kh_err_clear(&err);
+    /* B's a goes from 2 to 9: ranks, the leader of the proportional rule, the
+     * multiplier reading score(p) and the total all move. */
+    assert_int_equal(kh_result_set_input(f.r, unit(&f, "B"), "a", 9, &recomputed, &err), KH_OK);
+    assert_same_scores(&f, g.r);
+    assert_int_equal(recomputed, 5); /* r, q, p, s (via score(p)), total; not o */
+    teardown_fix(&g);
+    /* Changing bb recomputes only the leaves reading it and the total. */
+    setup_fix(&g, incr_scheme, units4, incr_values(9), NULL, NULL, NULL);
+    assert_int_equal(kh_result_set_input(f.r, unit(&f, "D"), "bb", 0.5, &recomputed, &err),
+                     KH_OK);
+    assert_int_equal(recomputed, 3); /* s, o, total */
+    NEAR(kh_result_score(f.r, unit(&f, "D"), node(&f, "o")), 0.5);
+    assert_int_equal(kh_result_set_input(f.r, 0, "nosuch", 1, NULL, &err), KH_ENOTFOUND);
+    teardown_fix(&g);
+    teardown_fix(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -589,6 +649,7 @@ int main(void)
         cmocka_unit_test(test_engine_weak_points_order_by_loss_then_gap),
         cmocka_unit_test(test_engine_explain_cites_clause_rows_and_effect),
         cmocka_unit_test(test_engine_unknown_category_is_an_error_citing_the_row),
+        cmocka_unit_test(test_engine_incremental_rescore_matches_full_rescore),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

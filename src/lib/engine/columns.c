@@ -463,6 +463,9 @@ int kh_col_ensure(struct kh_result *r, int slot, struct kh_err *err)
             kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
         return rc;
     }
+    for (size_t k = 0; k < r->nchanges; k++)
+        if (r->changes[k].slot == slot)
+            col[r->changes[k].unit] = r->changes[k].v;
     r->cols[slot] = col;
     r->colstate[slot] = COL_DONE;
     return KH_OK;

@@ -65,6 +65,7 @@ void kh_result_free(struct kh_result *r)
     free(r->tier);
     free(r->no_honours);
     free(r->vetoed);
+    free(r->changes);
     free(r);
 }
 

@@ -70,6 +70,15 @@ struct kh_result {
 
     int **tmp_group;        /* per node group arrays, cached */
     int *ngroups_cache;
+
+    /* Values changed after scoring (kh_result_set_input), applied on top of
+     * the dataset whenever their input column is computed. */
+    struct kh_override_value {
+        int slot;
+        size_t unit;
+        double v;
+    } *changes;
+    size_t nchanges, capchanges;
 };
 
 /* ---- columns.c ---------------------------------------------------------- */

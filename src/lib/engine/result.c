@@ -257,6 +257,14 @@ int kh_result_finish(struct kh_result *r, struct kh_err *err)
     int *g = NULL, i, rc = KH_OK, ng = T->scope_all ? 1 : s->ncats;
     size_t u;
 
+    /* Start clean: a result may be finished again after a change. */
+    for (u = 0; u < r->n; u++) {
+        r->tier[u] = -1;
+        r->no_honours[u] = 0;
+        r->rank[u] = r->rank_size[u] = 0;
+    }
+    if (s->nvetoes)
+        memset(r->vetoed, 0, r->n * (size_t)s->nvetoes);
     g = malloc(sizeof(int) * (r->n ? r->n : 1));
     keys = calloc((size_t)T->ntiebreak + 1, sizeof(double *));
     when = calloc((size_t)T->nlevels + 1, sizeof(double *));

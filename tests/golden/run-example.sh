@@ -9,6 +9,8 @@
 set -eu
 KAOHE=$1
 DIR=$2
+# test.sh runs inside DIR: make a relative binary path absolute first.
+case $KAOHE in /*) ;; *) KAOHE=$(pwd)/$KAOHE ;; esac
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 export KAOHE OUT

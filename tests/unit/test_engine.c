@@ -626,6 +626,80 @@ static void test_engine_incremental_rescore_matches_full_rescore(void **state)
     teardown_fix(&f);
 }
 
+static void test_engine_deduction_item_outside_points_deducts_without_floor(void **state)
+{
+    struct fix f;
+    (void)state;
+    /* Found by the shicheng example: a kind: deduction node (no points) with
+     * a deduct rule floored every deduction at 0. */
+    setup_fix(&f,
+              HEAD "inputs: {v: V}\n"
+                   "indicators:\n"
+                   "  - {id: g, name: G, points: 100, value: v, rule: score}\n"
+                   "  - {id: d, name: 扣分项, kind: deduction, rule: {deduct: {items: [crit], "
+                   "levels: {省级: 20, 市级: 10}}}}\n",
+              "id,name,category\nA,甲,town\nB,乙,town\n",
+              "unit,indicator,period,value\nA,v,2024,90\nB,v,2024,90\n", NULL,
+              "unit,item,period,level\nA,crit,2024,市级\n", "2024");
+    NEAR(kh_result_score(f.r, unit(&f, "A"), node(&f, "d")), -10);
+    NEAR(kh_result_score(f.r, unit(&f, "A"), 0), 80);
+    NEAR(kh_result_score(f.r, unit(&f, "B"), node(&f, "d")), 0);
+    teardown_fix(&f);
+}
+
+static void test_engine_bands_on_and_rank_by_need_no_value(void **state)
+{
+    struct fix f;
+    (void)state;
+    /* Found by the sasac example: check accepted these, score refused them. */
+    setup_fix(&f,
+              HEAD "inputs: {v: V}\n"
+                   "indicators:\n"
+                   "  - {id: b, name: B, points: 3, rule: {bands: {on: \"abs(v)\", bands: [{le: "
+                   "30, score: 3}, {score: 1}]}}}\n"
+                   "  - {id: r, name: R, points: 5, rule: {rank: {by: v, ties: competition, "
+                   "points: [5, 3]}}}\n",
+              "id,name,category\nA,甲,town\nB,乙,town\n",
+              "unit,indicator,period,value\nA,v,2024,-20\nB,v,2024,40\n", NULL, NULL, "2024");
+    NEAR(kh_result_score(f.r, unit(&f, "A"), node(&f, "b")), 3);
+    NEAR(kh_result_score(f.r, unit(&f, "B"), node(&f, "b")), 1);
+    NEAR(kh_result_score(f.r, unit(&f, "B"), node(&f, "r")), 5);
+    teardown_fix(&f);
+}
+
+static void test_engine_explain_parent_shows_combination_and_clamp(void **state)
+{
+    struct fix f;
+    struct kh_buf b;
+    struct kh_err err;
+    const char *t;
+    (void)state;
+    /* Found by the shicheng example: the parent's clamp was missing. */
+    setup_fix(&f,
+              HEAD "inputs: {v: V}\n"
+                   "indicators:\n"
+                   "  - id: p\n"
+                   "    name: P\n"
+                   "    points: 10\n"
+                   "    min: 0\n"
+                   "    multiplier: \"2\"\n"
+                   "    children:\n"
+                   "      - {id: a, name: A, points: 5, value: v, rule: score}\n"
+                   "      - {id: c, name: C, points: 5, value: \"v - 6\", rule: score}\n",
+              "id,name,category\nA,甲,town\n", "unit,indicator,period,value\nA,v,2024,1\n", NULL,
+              NULL, "2024");
+    NEAR(kh_result_score(f.r, 0, node(&f, "p")), 0);
+    kh_buf_init(&b, 0);
+    kh_err_clear(&err);
+    assert_int_equal(kh_explain(f.r, 0, node(&f, "p"), &b, &err), KH_OK);
+    t = kh_buf_str(&b);
+    if (!strstr(t, "合计 = 1 + (-5) = -4") || !strstr(t, "-4 × 2 = -8") ||
+        !strstr(t, "保底: -8 低于下限 0"))
+        fail_msg("trace was:\n%s", t);
+    kh_buf_free(&b);
+    teardown_fix(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -650,6 +724,9 @@ int main(void)
         cmocka_unit_test(test_engine_explain_cites_clause_rows_and_effect),
         cmocka_unit_test(test_engine_unknown_category_is_an_error_citing_the_row),
         cmocka_unit_test(test_engine_incremental_rescore_matches_full_rescore),
+        cmocka_unit_test(test_engine_deduction_item_outside_points_deducts_without_floor),
+        cmocka_unit_test(test_engine_bands_on_and_rank_by_need_no_value),
+        cmocka_unit_test(test_engine_explain_parent_shows_combination_and_clamp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

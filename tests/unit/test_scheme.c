@@ -282,6 +282,15 @@ static void test_scheme_invalid_utf8_rejected_before_the_yaml_parser(void **stat
                  "byte 0xB2 is not UTF-8");
 }
 
+static void test_scheme_node_id_clashing_with_table_columns_rejected(void **state)
+{
+    (void)state;
+    /* Found by the sasac example: `rank` as an id duplicated CSV headers. */
+    assert_error(HEAD "indicators:\n"
+                      "  - {id: rank, name: 排名, points: 10, value: gdp, rule: binary}\n",
+                 "t.yaml:6:10:", "'rank' is reserved");
+}
+
 static void test_scheme_value_input_defaults_target(void **state)
 {
     struct kh_scheme *s = load_ok(HEAD "indicators:\n"
@@ -331,6 +340,7 @@ int main(void)
         cmocka_unit_test(test_scheme_veto_force_tier_must_name_a_tier),
         cmocka_unit_test(test_scheme_alias_cycle_rejected),
         cmocka_unit_test(test_scheme_invalid_utf8_rejected_before_the_yaml_parser),
+        cmocka_unit_test(test_scheme_node_id_clashing_with_table_columns_rejected),
         cmocka_unit_test(test_scheme_value_input_defaults_target),
         cmocka_unit_test(test_scheme_param_by_category_and_unit),
     };

@@ -140,6 +140,14 @@ int kh_leaf_unit(struct kh_result *r, int ni, const struct node_prep *p, size_t 
 double kh_node_post(struct kh_result *r, int ni, const struct node_prep *p, size_t u,
                     double v, struct kh_trace *tr);
 
+/*
+ * Combine parent ni's children for unit u (sum with re-weighting around
+ * excluded children, or a weighted mean of score rates); *flag is set;
+ * each step is written to tr (may be NULL). Overrides, multiplier and
+ * clamp are not applied here.
+ */
+double kh_node_combine(struct kh_result *r, int ni, size_t u, int *flag, struct kh_trace *tr);
+
 /* The node's points W for unit u (NaN: not applicable). */
 double kh_node_w(const struct kh_result *r, int ni, size_t u);
 

@@ -282,8 +282,18 @@ int kh_explain(const struct kh_result *rc, int unit, int node, struct kh_buf *ou
     tr.indent++;
     if (nd->nchildren) {
         explain_parent(r, node, u, &tr);
-        if ((rcode = kh_node_prepare(r, node, &p, err)) == KH_OK)
-            kh_node_post(r, node, &p, u, r->score[node][u], &tr);
+        if ((rcode = kh_node_prepare(r, node, &p, err)) == KH_OK) {
+            int f, k;
+            double v = kh_node_combine(r, node, u, &f, &tr);
+            for (k = 0; k < nd->noverrides; k++)
+                if (!isnan(p.ov_when[k][u]) && p.ov_when[k][u] != 0) {
+                    v = p.ov_score[k][u];
+                    kh_trace_line(&tr, "特殊情形 (第%d行) 成立, 得分 = %s",
+                                  nd->overrides[k].pos.line, kh_num(v, a));
+                    break;
+                }
+            kh_node_post(r, node, &p, u, v, &tr);
+        }
     } else {
         double v;
         int f;

@@ -291,12 +291,6 @@ int kh_node_prepare(struct kh_result *r, int ni, struct node_prep *p, struct kh_
     }
 }
 
-static int rule_needs_value(int kind)
-{
-    return kind != KH_RULE_BONUS && kind != KH_RULE_DEDUCT && kind != KH_RULE_BALLOT &&
-           kind != KH_RULE_FORMULA && kind != KH_RULE_BINARY;
-}
-
 static int item_matches(const struct kh_rule_events *ev, const char *item)
 {
     int i;
@@ -348,7 +342,7 @@ int kh_leaf_unit(struct kh_result *r, int ni, const struct node_prep *p, size_t 
     in.b = bc ? bc[u] : NAN;
     in.W = kh_node_w(r, ni, u);
     in.files = (const char *const *)ds->files;
-    if (rule_needs_value(nd->rule.kind) && isnan(in.x)) {
+    if (kh_node_reads_x(nd) && isnan(in.x)) {
         switch (nd->missing) {
         case KH_MISSING_ZERO:
             *score = 0;
@@ -482,16 +476,18 @@ double kh_node_post(struct kh_result *r, int ni, const struct node_prep *p, size
     return v;
 }
 
-/* Combine the children of parent ni for unit u. Sets *flag. */
-static double combine(struct kh_result *r, int ni, size_t u, int *flag)
+double kh_node_combine(struct kh_result *r, int ni, size_t u, int *flag, struct kh_trace *tr)
 {
     const struct kh_node *nd = &r->s->nodes[ni];
     double sumw_all = 0, sumw_present = 0, acc = 0, extra = 0, wsum = 0, v;
     double mn = INFINITY, mx = -INFINITY;
     double W = kh_node_w(r, ni, u);
     int k, present = 0;
+    struct kh_buf terms;
+    char a[32], b[32], t3[32];
 
     *flag = KH_FLAG_OK;
+    kh_buf_init(&terms, 1 << 16);
     for (k = 0; k < nd->nchildren; k++) {
         int c = nd->children[k];
         const struct kh_node *ch = &r->s->nodes[c];
@@ -500,8 +496,12 @@ static double combine(struct kh_result *r, int ni, size_t u, int *flag)
         if (f == KH_FLAG_NA)
             continue;
         if (ch->kind != KH_NODE_NORMAL) {
-            if (f != KH_FLAG_EXCLUDED && !isnan(sc))
+            if (f != KH_FLAG_EXCLUDED && !isnan(sc)) {
                 extra += sc;
+                if (tr)
+                    kh_buf_printf(&terms, "%s%s%s%s", terms.len ? " + " : "", sc < 0 ? "(" : "",
+                                  kh_num(sc, a), sc < 0 ? ")" : "");
+            }
             continue;
         }
         sumw_all += w * wc;
@@ -511,10 +511,20 @@ static double combine(struct kh_result *r, int ni, size_t u, int *flag)
         present++;
         if (nd->combine == KH_COMBINE_SUM) {
             acc += w * sc;
+            if (tr) {
+                kh_buf_puts(&terms, terms.len ? " + " : "");
+                if (w != 1)
+                    kh_buf_printf(&terms, "%s×", kh_num(w, b));
+                kh_buf_printf(&terms, "%s%s%s", sc < 0 ? "(" : "", kh_num(sc, a),
+                              sc < 0 ? ")" : "");
+            }
             continue;
         }
         norm = wc > 0 ? sc / wc : 0;
         wsum += w;
+        if (tr)
+            kh_buf_printf(&terms, "%s%s(权重 %s)", terms.len ? ", " : "", kh_num(norm, a),
+                          kh_num(w, b));
         switch (nd->combine) {
         case KH_COMBINE_MEAN:
             acc += w * norm;
@@ -535,13 +545,20 @@ static double combine(struct kh_result *r, int ni, size_t u, int *flag)
     }
     if (!present && sumw_all > 0) {
         *flag = KH_FLAG_EXCLUDED;
+        kh_trace_line(tr, "所有子项都缺数据, 本项不计");
+        kh_buf_free(&terms);
         return NAN;
     }
     switch (nd->combine) {
     case KH_COMBINE_SUM:
         v = acc;
-        if (present && sumw_present < sumw_all && sumw_present > 0)
+        kh_trace_line(tr, "合计 = %s = %s", terms.len ? kh_buf_str(&terms) : "0",
+                      kh_num(acc + extra, a));
+        if (present && sumw_present < sumw_all && sumw_present > 0) {
             v *= sumw_all / sumw_present;
+            kh_trace_line(tr, "有子项缺数据, 按比例折算: %s × %s / %s = %s", kh_num(acc, a),
+                          kh_num(sumw_all, b), kh_num(sumw_present, t3), kh_num(v, a));
+        }
         break;
     case KH_COMBINE_MEAN:
         v = wsum > 0 ? W * acc / wsum : 0;
@@ -559,6 +576,12 @@ static double combine(struct kh_result *r, int ni, size_t u, int *flag)
         v = present ? W * mx : 0;
         break;
     }
+    if (nd->combine != KH_COMBINE_SUM)
+        kh_trace_line(tr, "得分率 %s → %s × %s = %s", kh_buf_str(&terms), kh_num(W, a),
+                      kh_num(W > 0 ? v / W : 0, b), kh_num(v, t3));
+    if (nd->combine != KH_COMBINE_SUM && extra != 0)
+        kh_trace_line(tr, "加上加/扣分项 %s = %s", kh_num(extra, a), kh_num(v + extra, b));
+    kh_buf_free(&terms);
     return v + extra;
 }
 
@@ -618,7 +641,7 @@ int kh_node_compute(struct kh_result *r, int ni, struct kh_err *err)
                 r->flag[ni][u] = KH_FLAG_NA;
                 continue;
             }
-            v = combine(r, ni, u, &f);
+            v = kh_node_combine(r, ni, u, &f, NULL);
             for (k = 0; k < nd->noverrides; k++)
                 if (!isnan(p.ov_when[k][u]) && p.ov_when[k][u] != 0) {
                     v = p.ov_score[k][u];

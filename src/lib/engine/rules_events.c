@@ -297,14 +297,18 @@ static void deduct_schedule(const struct kh_rule_events *r, const struct kh_rule
 /*
  * DEDUCT: base (default W) minus the deduction (the sum of the events'
  * worth, or by schedule), the deduction capped at max, the score floored
- * at min (default 0; negative for 倒扣).
+ * at min (default 0, or no floor on a kind: deduction item; negative for
+ * 倒扣).
  */
 static int rule_deduct(const struct kh_scheme *s, const struct kh_node *n,
                        const struct kh_rule_unit *in, double *score, struct kh_trace *tr,
                        struct kh_err *err)
 {
     const struct kh_rule_events *r = &n->rule.u.events;
-    double base = kh_rule_param(&r->base, in, in->W), lo = kh_rule_param(&r->min, in, 0);
+    /* 扣完为止 for an item with points; a 扣分项 outside the points (kind:
+     * deduction) takes its deductions off the total without a floor. */
+    double base = kh_rule_param(&r->base, in, in->W),
+           lo = kh_rule_param(&r->min, in, n->kind == KH_NODE_DEDUCTION ? -INFINITY : 0);
     double max = r->max.set ? kh_rule_param(&r->max, in, NAN) : NAN, ded, fixed = NAN;
     char a[32], b[32], c[32];
     int rc;

@@ -693,6 +693,17 @@ static int load_node(struct ld *L, const struct kh_ynode *m, int parent, int dep
     if ((rc = ld_ident(L, kh_ymap_get(m, "id"), "indicator id", &nd->id)))
         return rc;
     snprintf(what, sizeof(what), "indicator '%s'", nd->id);
+    {
+        /* Names of the fixed columns of published tables and CSV output. */
+        static const char *const taken[] = {"period", "category", "unit", "name", "total",
+                                            "rank", "rank_of", "tier", "vetoes", NULL};
+        for (i = 0; taken[i]; i++)
+            if (strcmp(taken[i], nd->id) == 0)
+                return ld_fail(L, kh_ymap_get(m, "id"),
+                               "indicator id '%s' is reserved (a column of score tables); "
+                               "choose another id",
+                               nd->id);
+    }
     for (i = 0; i < idx; i++)
         if (strcmp(s->nodes[i].id, nd->id) == 0)
             return ld_fail(L, kh_ymap_get(m, "id"), "indicator id '%s' used twice (first at "

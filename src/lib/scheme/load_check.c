@@ -444,12 +444,6 @@ static int resolve_points(struct ld *L, int ni, const double *parent_w)
 
 /* ---- per-node checks ----------------------------------------------------- */
 
-static int rule_needs_value(int kind)
-{
-    return kind != KH_RULE_BONUS && kind != KH_RULE_DEDUCT && kind != KH_RULE_BALLOT &&
-           kind != KH_RULE_FORMULA && kind != KH_RULE_NONE;
-}
-
 static int check_node(struct ld *L, int ni)
 {
     struct kh_scheme *s = L->s;
@@ -466,9 +460,7 @@ static int check_node(struct ld *L, int ni)
         kh_buf_free(&b);
         n->value_input = kh_scheme_input(s, tmp);
     }
-    if (!n->nchildren && rule_needs_value(k) && !n->value &&
-        !(k == KH_RULE_BINARY && n->rule.u.binary.when) &&
-        !(k == KH_RULE_BANDS && n->rule.u.bands.on) && !(k == KH_RULE_RANK && n->rule.u.rank.by))
+    if (!n->nchildren && kh_node_reads_x(n) && !n->value)
         return fail_at(L, n->pos, "indicator '%s': its rule reads a value, so it needs value: "
                                   "(an input name or an expression)",
                        n->id);

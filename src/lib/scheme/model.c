@@ -36,6 +36,26 @@ double kh_param_get(const struct kh_param *p, int cat, const char *unit_id, doub
     return pct ? v * W : v;
 }
 
+int kh_node_reads_x(const struct kh_node *nd)
+{
+    switch (nd->rule.kind) {
+    case KH_RULE_NONE:
+    case KH_RULE_BONUS:
+    case KH_RULE_DEDUCT:
+    case KH_RULE_BALLOT:
+    case KH_RULE_FORMULA:
+        return 0;
+    case KH_RULE_BINARY:
+        return !nd->rule.u.binary.when;
+    case KH_RULE_BANDS:
+        return !nd->rule.u.bands.on;
+    case KH_RULE_RANK:
+        return !nd->rule.u.rank.by;
+    default:
+        return 1;
+    }
+}
+
 int kh_scheme_node(const struct kh_scheme *s, const char *id)
 {
     int i;

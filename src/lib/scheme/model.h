@@ -529,6 +529,14 @@ struct kh_scheme {
 double kh_param_get(const struct kh_param *p, int cat, const char *unit_id, double W,
                     double dflt);
 
+/*
+ * Non-zero if leaf nd's rule reads the node's value x (so a missing x is
+ * missing data, handled by the node's missing: policy): not for bonus,
+ * deduct, ballot and formula rules, nor when binary has when:, bands has
+ * on: or rank has by:.
+ */
+int kh_node_reads_x(const struct kh_node *nd);
+
 /* Index of a node by id, category by id, input by id; -1 if none. */
 int kh_scheme_node(const struct kh_scheme *s, const char *id);
 int kh_scheme_category(const struct kh_scheme *s, const char *id);

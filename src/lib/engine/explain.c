@@ -67,13 +67,41 @@ static void cite_slot(void *user, int slot)
     struct kh_buf rows;
     int i;
 
-    if (sl->kind != KH_SLOT_INPUT && sl->kind != KH_SLOT_PREV && sl->kind != KH_SLOT_LASTYEAR)
+    if (sl->kind != KH_SLOT_INPUT && sl->kind != KH_SLOT_PREV && sl->kind != KH_SLOT_LASTYEAR &&
+        sl->kind != KH_SLOT_DERIVED)
         return;
     for (i = 0; i < c->nseen; i++)
         if (c->seen[i] == slot)
             return;
     if (c->nseen < (int)KH_ARRAY_LEN(c->seen))
         c->seen[c->nseen++] = slot;
+    if (sl->kind == KH_SLOT_DERIVED) {
+        /* A derived indicator: its formula with the unit's values, then
+         * the rows behind the inputs it reads. */
+        const struct kh_derived *d = &c->r->s->derived[sl->ref];
+        struct kh_expr_ctx ctx;
+        struct kh_buf f, v;
+        char num[32];
+        kh_buf_init(&f, 1 << 16);
+        kh_buf_init(&v, 1 << 16);
+        kh_expr_text(d->formula, &f);
+        ctx.n = c->r->n;
+        ctx.cols = (const double *const *)c->r->cols;
+        ctx.nslots = c->r->s->nslots;
+        ctx.group = c->r->cat;
+        ctx.ngroups = c->r->s->ncats;
+        kh_expr_explain(d->formula, &ctx, c->u, &v);
+        kh_trace_line(c->tr, "%s%s%s = %s = %s  [%s]", d->id, d->name ? " " : "",
+                      d->name ? d->name : "", kh_buf_str(&f),
+                      kh_num(c->r->cols[slot] ? c->r->cols[slot][c->u] : NAN, num),
+                      kh_buf_str(&v));
+        kh_buf_free(&f);
+        kh_buf_free(&v);
+        c->tr->indent++;
+        kh_expr_each_slot(d->formula, cite_slot, c);
+        c->tr->indent--;
+        return;
+    }
     if (sl->kind == KH_SLOT_PREV)
         p = kh_period_prev(&p);
     else if (sl->kind == KH_SLOT_LASTYEAR)
@@ -136,6 +164,9 @@ static void explain_inputs(struct kh_result *r, int ni, size_t u, struct kh_trac
             explain_expr(r, nd->value, "x (值)", ni, u, tr);
         }
     }
+    if (nd->value && nd->value_input >= 0) {
+        /* nothing more: the rows were cited above */
+    }
     if (nd->slot_t >= 0 && r->cols[nd->slot_t] && !isnan(r->cols[nd->slot_t][u])) {
         if (nd->target) {
             explain_expr(r, nd->target, "t (目标)", ni, u, tr);
@@ -157,6 +188,43 @@ static void explain_inputs(struct kh_result *r, int ni, size_t u, struct kh_trac
                           kh_buf_str(&b));
             kh_buf_free(&b);
         }
+    }
+}
+
+/* The rule's own expressions (a reference, a banded or ranked quantity,
+ * best and worst values), with the unit's numbers. */
+static void explain_rule_exprs(struct kh_result *r, int ni, size_t u, struct kh_trace *tr)
+{
+    const struct kh_rule *ru = &r->s->nodes[ni].rule;
+
+    switch (ru->kind) {
+    case KH_RULE_STEPS:
+        if (ru->u.steps.ref)
+            explain_expr(r, ru->u.steps.ref, "参照 (ref)", ni, u, tr);
+        break;
+    case KH_RULE_BANDS:
+        if (ru->u.bands.on)
+            explain_expr(r, ru->u.bands.on, "分档依据 (on)", ni, u, tr);
+        break;
+    case KH_RULE_RANK:
+        if (ru->u.rank.by)
+            explain_expr(r, ru->u.rank.by, "排名依据 (by)", ni, u, tr);
+        break;
+    case KH_RULE_EFFICACY:
+        if (ru->u.eff.best)
+            explain_expr(r, ru->u.eff.best, "满意值 (best)", ni, u, tr);
+        if (ru->u.eff.worst)
+            explain_expr(r, ru->u.eff.worst, "不允许值 (worst)", ni, u, tr);
+        break;
+    case KH_RULE_BINARY:
+        if (ru->u.binary.when)
+            explain_expr(r, ru->u.binary.when, "条件 (when)", ni, u, tr);
+        break;
+    case KH_RULE_FORMULA:
+        explain_expr(r, ru->u.formula.expr, "公式 (formula)", ni, u, tr);
+        break;
+    default:
+        break;
     }
 }
 
@@ -300,6 +368,7 @@ int kh_explain(const struct kh_result *rc, int unit, int node, struct kh_buf *ou
         explain_inputs(r, node, u, &tr);
         explain_group(r, node, u, &tr);
         if ((rcode = kh_node_prepare(r, node, &p, err)) == KH_OK) {
+            explain_rule_exprs(r, node, u, &tr);
             rcode = kh_leaf_unit(r, node, &p, u, &v, &f, &tr, err);
             if (!rcode && f == KH_FLAG_MEAN)
                 kh_trace_line(&tr, "同组平均得分 = %s", kh_num(r->score[node][u], a));

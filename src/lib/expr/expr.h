@@ -8,12 +8,18 @@
  * for users in docs/scheme-language.md.
  *
  * The language
- *   numbers      12  3.5  1e3  80%  (a trailing % divides by 100)
+ *   numbers      12  3.5  1e3  80%  (a trailing % divides by 100; no leading
+ *                zeros or thousands separators, so max(x, 1,000) is an error)
  *   names        gdp  x  t  W  中心城区_gdp  (identifiers: letters incl. CJK,
  *                digits, _ ; not starting with a digit)
  *   operators    + - * / ^ (power, right-assoc), unary -, comparisons
  *                < <= > >= == !=, logical and or not (also && || !);
- *                comparisons and logic give 1 or 0
+ *                comparisons and logic give 1 or 0. Loosest first: or, and,
+ *                not, comparison, + -, * /, unary -, ^, postfix % — so
+ *                -2^2 = -4 and 2^-1 = 0.5. Comparisons do not chain.
+ *                Full-width look-alikes typed by a Chinese input method
+ *                (（ ） ， ＋ × ≤ …) are refused with a message naming the
+ *                ASCII character to type.
  *   math         min(a,b,...) max(a,b,...) clamp(v,lo,hi) if(c,a,b) abs(v)
  *                round(v,d) (half away from zero) floor(v) ceil(v) ln(v)
  *                log10(v) exp(v) pow(a,b) sqrt(v) isna(v) coalesce(a,b,...)
@@ -22,13 +28,18 @@
  *                grank_asc(e) (1 = lowest) gmean_excl(e) (mean of the other
  *                units of the group) gwmean(e,w) (weighted mean)
  *                — computed over the units of the same comparison group,
- *                skipping missing values
+ *                skipping missing values; a group without values gives NaN
+ *                (gcount 0); gstd is the population deviation; gmedian of
+ *                an even count is the mean of the middle two; gmean_excl of
+ *                a unit with a missing value is the mean of its group
  *   references   name(arg) where `name` is not one of the functions above
  *                and `arg` is a bare identifier: target(gdp), prev(gdp),
  *                baseline(gdp), attr(difficulty), events(accident)… The
  *                binder decides what they mean.
- * Missing data is NaN and propagates through arithmetic; isna() and
- * coalesce() handle it explicitly. Division by zero gives NaN, never a trap.
+ * Missing data is NaN and propagates through arithmetic, comparisons and
+ * functions; `and`/`or` give NaN only when the other operand does not decide
+ * (0 and NaN = 0, 1 or NaN = 1); isna() and coalesce() handle it explicitly.
+ * Division by zero (and 0 ^ negative) gives NaN, never a trap.
  */
 #ifndef KH_EXPR_H
 #define KH_EXPR_H
@@ -71,6 +82,9 @@ typedef int (*kh_expr_binder)(void *user, const char *func, const char *name,
 /*
  * Resolve every name in e through `bind`, once. Returns KH_OK or the first
  * binder failure. An expression must be bound before evaluation.
+ * The binder is called once per distinct name (bare or reference), in the
+ * order of first appearance, with that appearance's position; binding
+ * again re-resolves everything. On failure e is left unbound.
  */
 int kh_expr_bind(struct kh_expr *e, kh_expr_binder bind, void *user, struct kh_err *err);
 
@@ -85,6 +99,8 @@ int kh_expr_uses_group(const struct kh_expr *e);
 
 /*
  * If e is a constant (no names), store its value in *v and return 1; else 0.
+ * A group function makes e non-constant even without names (gcount(1)
+ * depends on the group). Constant subtrees are folded at parse time.
  */
 int kh_expr_const_value(const struct kh_expr *e, double *v);
 
@@ -103,6 +119,9 @@ struct kh_expr_ctx {
  * Evaluate the bound expression for all ctx->n units into out[0..n).
  * Returns KH_OK, KH_ENOMEM, or KH_EINVAL if a slot is out of range.
  * Never traps on arithmetic (NaN and ±inf are values).
+ * Also KH_EINVAL when e is not bound or a group id is outside [-1,
+ * ngroups). out must not overlap the input columns. Results are never -0.
+ * Scratch memory is allocated once per call (a few columns of n doubles).
  */
 int kh_expr_eval(const struct kh_expr *e, const struct kh_expr_ctx *ctx, double *out,
                  struct kh_err *err);
@@ -115,6 +134,12 @@ void kh_expr_text(const struct kh_expr *e, struct kh_buf *b);
  * "; " (group functions show their group value, e.g. `gmean(gdp) = 8.31`),
  * for explanation traces; names are shown as written in the source.
  * Returns KH_OK or the buffer's failure status.
+ * Each distinct name, reference and group call appears once, in source
+ * order; values have up to 6 significant digits ("8.31", "0.333333",
+ * "12"), missing ones show as "缺失(missing)". Also KH_EINVAL when e is not
+ * bound, ctx is invalid or unit >= ctx->n, and KH_ENOMEM. Group values are
+ * recomputed over the unit's group only, so explaining one unit is cheap
+ * but explaining every unit of a huge group is quadratic.
  */
 int kh_expr_explain(const struct kh_expr *e, const struct kh_expr_ctx *ctx, size_t unit,
                     struct kh_buf *b);

@@ -269,16 +269,16 @@ static void target_column(struct kh_result *r, int input, int baseline, double *
     if (ind < 0)
         return;
     /* Year first, then exact matches overwrite. */
-    for (i = 0; i < ds->ntargets; i++) {
-        const struct kh_target *t = &ds->targets[i];
+    for (i = r->tg_start[ind]; i < r->tg_start[ind + 1]; i++) {
+        const struct kh_target *t = &ds->targets[r->tg_idx[i]];
         double v = baseline ? t->baseline : t->target;
-        if (t->indicator == ind && kh_period_equal(&t->period, &year) && !isnan(v))
+        if (kh_period_equal(&t->period, &year) && !isnan(v))
             col[t->unit] = v;
     }
-    for (i = 0; i < ds->ntargets; i++) {
-        const struct kh_target *t = &ds->targets[i];
+    for (i = r->tg_start[ind]; i < r->tg_start[ind + 1]; i++) {
+        const struct kh_target *t = &ds->targets[r->tg_idx[i]];
         double v = baseline ? t->baseline : t->target;
-        if (t->indicator == ind && kh_period_equal(&t->period, &r->period) && !isnan(v))
+        if (kh_period_equal(&t->period, &r->period) && !isnan(v))
             col[t->unit] = v;
     }
 }

@@ -12,12 +12,27 @@ double kh_round(double v, int decimals)
     char buf[64];
     double scale, m, r;
 
+    static const double pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
     if (!isfinite(v))
         return v;
-    /* Round the decimal text people see, not the binary value: 2.675 is
-     * stored as 2.67499999… but is written, read and rounded as 2.675. Each
-     * step goes through 15 significant digits, as spreadsheets show numbers. */
-    scale = pow(10, decimals);
+    scale = decimals >= 0 && decimals < 16 ? pow10[decimals] : pow(10, decimals);
+    /* Fast path: far from a half, the binary error (a few ulps of m, below
+     * 1e-6 while |m| < 1e9) cannot change the result. */
+    m = v * scale;
+    if (fabs(m) < 1e9) {
+        double frac = fabs(m) - floor(fabs(m));
+        if (fabs(frac - 0.5) > 1e-5) {
+            r = floor(fabs(m) + 0.5);
+            r = (m < 0 ? -r : r) / scale;
+            return r == 0 ? 0 : r;
+        }
+    }
+    /* Near a half, round the decimal text people see, not the binary value:
+     * 2.675 is stored as 2.67499999… but is written, read and rounded as
+     * 2.675. Each step goes through 15 significant digits, as spreadsheets
+     * show numbers. */
     snprintf(buf, sizeof(buf), "%.15g", v);
     m = strtod(buf, NULL) * scale;
     snprintf(buf, sizeof(buf), "%.15g", fabs(m));
@@ -60,6 +75,8 @@ void kh_result_free(struct kh_result *r)
     free(r->val_idx);
     free(r->ev_start);
     free(r->ev_idx);
+    free(r->tg_start);
+    free(r->tg_idx);
     free(r->rank);
     free(r->rank_size);
     free(r->tier);
@@ -69,7 +86,7 @@ void kh_result_free(struct kh_result *r)
     free(r);
 }
 
-/* Values grouped by indicator, events by unit within the period. */
+/* Values and targets grouped by indicator, events by unit within the period. */
 static int build_indexes(struct kh_result *r)
 {
     const struct kh_dataset *ds = r->ds;
@@ -79,8 +96,11 @@ static int build_indexes(struct kh_result *r)
     r->val_idx = malloc(sizeof(size_t) * (ds->nvalues ? ds->nvalues : 1));
     r->ev_start = calloc(r->n + 1, sizeof(size_t));
     r->ev_idx = malloc(sizeof(size_t) * (ds->nevents ? ds->nevents : 1));
+    r->tg_start = calloc(ni + 1, sizeof(size_t));
+    r->tg_idx = malloc(sizeof(size_t) * (ds->ntargets ? ds->ntargets : 1));
     fill = calloc((ni > r->n ? ni : r->n) + 1, sizeof(size_t));
-    if (!r->val_start || !r->val_idx || !r->ev_start || !r->ev_idx || !fill) {
+    if (!r->val_start || !r->val_idx || !r->ev_start || !r->ev_idx || !r->tg_start ||
+        !r->tg_idx || !fill) {
         free(fill);
         return KH_ENOMEM;
     }
@@ -91,6 +111,15 @@ static int build_indexes(struct kh_result *r)
     for (i = 0; i < ds->nvalues; i++) {
         size_t k = (size_t)ds->values[i].indicator;
         r->val_idx[r->val_start[k] + fill[k]++] = i;
+    }
+    memset(fill, 0, sizeof(size_t) * ((ni > r->n ? ni : r->n) + 1));
+    for (i = 0; i < ds->ntargets; i++)
+        r->tg_start[ds->targets[i].indicator + 1]++;
+    for (i = 0; i < ni; i++)
+        r->tg_start[i + 1] += r->tg_start[i];
+    for (i = 0; i < ds->ntargets; i++) {
+        size_t k = (size_t)ds->targets[i].indicator;
+        r->tg_idx[r->tg_start[k] + fill[k]++] = i;
     }
     memset(fill, 0, sizeof(size_t) * ((ni > r->n ? ni : r->n) + 1));
     for (i = 0; i < ds->nevents; i++)

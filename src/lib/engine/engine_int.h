@@ -57,6 +57,8 @@ struct kh_result {
     /* Lookup built once: dataset values by indicator (CSR). */
     size_t *val_start;      /* nindicators + 1 */
     size_t *val_idx;        /* value indices grouped by indicator */
+    size_t *tg_start;       /* targets by indicator (CSR), like values */
+    size_t *tg_idx;
     /* Events by unit within the period (CSR). */
     size_t *ev_start;       /* n + 1 */
     size_t *ev_idx;

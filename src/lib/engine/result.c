@@ -93,6 +93,7 @@ static int eval_vetoes(struct kh_result *r, struct kh_err *err)
 /* Sorting units within a tier scope: basis desc, tie-break keys desc, index. */
 struct tier_sort {
     const struct kh_result *r;
+    const double *basis; /* kh_rank_basis of every unit, computed once */
     double **keys;
     int nkeys;
 };
@@ -100,7 +101,7 @@ struct tier_sort {
 static int same_place(const struct tier_sort *ts, size_t a, size_t b)
 {
     int k;
-    if (kh_rank_basis(ts->r, a) != kh_rank_basis(ts->r, b))
+    if (ts->basis[a] != ts->basis[b])
         return 0;
     for (k = 0; k < ts->nkeys; k++) {
         double x = ts->keys[k][a], y = ts->keys[k][b];
@@ -114,7 +115,7 @@ static int cmp_units(const void *pa, const void *pb, void *ctx)
 {
     const struct tier_sort *ts = ctx;
     size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-    double x = kh_rank_basis(ts->r, a), y = kh_rank_basis(ts->r, b);
+    double x = ts->basis[a], y = ts->basis[b];
     int k;
 
     if (x != y)
@@ -196,15 +197,19 @@ static int assign_tiers(struct kh_result *r, double **keys, int nkeys, double **
     const struct kh_tiers *T = &s->tiers;
     int ng = T->scope_all ? 1 : s->ncats, grp, lv;
     size_t *order = malloc(sizeof(size_t) * (r->n ? r->n : 1)), *cand;
+    double *basis = malloc(sizeof(double) * (r->n ? r->n : 1));
     size_t u, n;
-    struct tier_sort ts = {r, keys, nkeys};
+    struct tier_sort ts = {r, basis, keys, nkeys};
 
     cand = malloc(sizeof(size_t) * (r->n ? r->n : 1));
-    if (!order || !cand) {
+    if (!order || !cand || !basis) {
         free(order);
         free(cand);
+        free(basis);
         return kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
     }
+    for (u = 0; u < r->n; u++)
+        basis[u] = kh_rank_basis(r, u);
     for (grp = 0; grp < ng; grp++) {
         n = 0;
         for (u = 0; u < r->n; u++)
@@ -213,6 +218,7 @@ static int assign_tiers(struct kh_result *r, double **keys, int nkeys, double **
         if (kh_sort(order, n, sizeof(size_t), cmp_units, &ts)) {
             free(order);
             free(cand);
+            free(basis);
             return kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
         }
         for (u = 0; u < n; u++)
@@ -222,8 +228,7 @@ static int assign_tiers(struct kh_result *r, double **keys, int nkeys, double **
             size_t nc = 0, cap = quota_of(t, n), take, i;
             for (i = 0; i < n; i++) {
                 size_t v = order[i];
-                if (r->tier[v] >= 0 || forbidden(r, v, lv) ||
-                    !in_bounds(t, kh_rank_basis(r, v)))
+                if (r->tier[v] >= 0 || forbidden(r, v, lv) || !in_bounds(t, basis[v]))
                     continue;
                 if (when[lv] && (isnan(when[lv][v]) || when[lv][v] == 0))
                     continue;
@@ -246,6 +251,7 @@ static int assign_tiers(struct kh_result *r, double **keys, int nkeys, double **
     }
     free(order);
     free(cand);
+    free(basis);
     return KH_OK;
 }
 

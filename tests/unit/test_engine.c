@@ -700,6 +700,37 @@ static void test_engine_explain_parent_shows_combination_and_clamp(void **state)
     teardown_fix(&f);
 }
 
+static void test_engine_progress_compares_completion_with_elapsed_time(void **state)
+{
+    struct fix f;
+    struct kh_buf b;
+    struct kh_err err;
+    int n;
+    (void)state;
+    /* June: half the year has passed. A 60% 绿, 47% 黄 (≥ 0.9 × 50%), 30% 红. */
+    setup_fix(&f,
+              HEAD "inputs: {rev: {name: 收入, aggregate: sum}}\n"
+                   "indicators:\n"
+                   "  - {id: r, name: 收入, points: 10, value: rev, progress: true, rule: "
+                   "ratio}\n",
+              "id,name,category\nA,甲,town\nB,乙,town\nC,丙,town\n",
+              "unit,indicator,period,value\nA,rev,2024-03,30\nA,rev,2024-06,30\n"
+              "B,rev,2024-06,47\nC,rev,2024-01,30\n",
+              "unit,indicator,period,target\nA,rev,2024,100\nB,rev,2024,100\nC,rev,2024,100\n",
+              NULL, "2024H1");
+    n = node(&f, "r");
+    assert_int_equal(kh_result_progress(f.r, unit(&f, "A"), n), KH_PROGRESS_GREEN);
+    assert_int_equal(kh_result_progress(f.r, unit(&f, "B"), n), KH_PROGRESS_YELLOW);
+    assert_int_equal(kh_result_progress(f.r, unit(&f, "C"), n), KH_PROGRESS_RED);
+    kh_buf_init(&b, 0);
+    kh_err_clear(&err);
+    assert_int_equal(kh_explain(f.r, unit(&f, "B"), n, &b, &err), KH_OK);
+    if (!strstr(kh_buf_str(&b), "完成 47 / 目标 100 = 47.0%, 时间进度 50.0%, 比值 0.940 → 黄灯"))
+        fail_msg("trace was:\n%s", kh_buf_str(&b));
+    kh_buf_free(&b);
+    teardown_fix(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -727,6 +758,7 @@ int main(void)
         cmocka_unit_test(test_engine_deduction_item_outside_points_deducts_without_floor),
         cmocka_unit_test(test_engine_bands_on_and_rank_by_need_no_value),
         cmocka_unit_test(test_engine_explain_parent_shows_combination_and_clamp),
+        cmocka_unit_test(test_engine_progress_compares_completion_with_elapsed_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

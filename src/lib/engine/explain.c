@@ -378,6 +378,17 @@ int kh_explain(const struct kh_result *rc, int unit, int node, struct kh_buf *ou
     }
     kh_node_prep_free(&p);
     tr.indent--;
+    if (!rcode && r->progress[node] && r->progress[node][u] != KH_PROGRESS_NONE) {
+        static const char *const light[] = {"", "绿灯 (达到序时进度)", "黄灯 (略慢于序时进度)",
+                                            "红灯 (明显落后于序时进度)"};
+        const double *x = r->cols[nd->slot_x], *t = r->cols[nd->slot_t];
+        double el = kh_period_elapsed(&r->period);
+        double done = nd->lower_better ? t[u] / x[u] : x[u] / t[u];
+        kh_trace_line(&tr, "序时进度: 完成 %s / 目标 %s = %.1f%%, 时间进度 %.1f%%, 比值 %.3f → %s "
+                           "(绿 ≥ %g, 黄 ≥ %g)",
+                      kh_num(x[u], a), kh_num(t[u], b), done * 100, el * 100, done / el,
+                      light[r->progress[node][u]], nd->progress_green, nd->progress_yellow);
+    }
     if (!rcode) {
         kh_trace_line(&tr, "结果: %s (公布 %.*f, 保留%d位小数, 四舍五入)",
                       kh_num(r->score[node][u], a), s->decimals,

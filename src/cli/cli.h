@@ -116,6 +116,54 @@ void cli_num(struct kh_buf *b, double v, int decimals);
 void cli_table(struct kh_buf *out, const char *const *cells, int rows, int cols,
                const int *right);
 
+/* ---- league tables (cli_league.c), shared by score and demo ------------- */
+
+/* A unit's place in publication order. */
+struct cli_order {
+    int unit, cat, rank;
+};
+
+/*
+ * The units of r in publication order: category (scheme order), then rank
+ * (unranked last), then data order. ds->nunits entries, malloc'ed (caller
+ * frees); NULL when out of memory.
+ */
+struct cli_order *cli_publication_order(const struct kh_dataset *ds, const struct kh_result *r);
+
+/* The qsort order of publication: cat, then rank (0 = unranked, last), then
+ * unit. */
+int cli_order_cmp(const void *pa, const void *pb);
+
+/* Append the names of the vetoes triggered for unit u, separated by ';'. */
+void cli_vetoes_text(const struct kh_result *r, int u, struct kh_buf *b);
+
+/* A growable list of table cells (UTF-8 strings, owned). Start from {0}. */
+struct cli_cells {
+    char **v;
+    size_t n, cap;
+};
+
+/* Append a copy of s (NULL as ""); a cell that cannot be stored is dropped,
+ * which the caller sees as n falling short of rows × cols. */
+void cli_cell(struct cli_cells *c, const char *s);
+
+/* Append v rounded to `decimals` (cli_num), "—" for NaN. */
+void cli_cell_num(struct cli_cells *c, double v, int decimals);
+
+/* Free the cells and leave the list empty. */
+void cli_cells_free(struct cli_cells *c);
+
+/*
+ * Append the league table of each category of s (or only category
+ * `only_cat`, -1 for all): a title line, then rank, unit, name, the scores
+ * of the indicators down to `depth` with their points for the category,
+ * total, tier and vetoes, in the order o (cli_publication_order), and a
+ * blank line. This is `kaohe score --format table`.
+ */
+void cli_league_table(struct kh_buf *out, const struct kh_scheme *s, const struct kh_dataset *ds,
+                      const struct kh_result *r, const struct cli_order *o, int depth,
+                      int only_cat);
+
 /* Entry points (cli_<name>.c). */
 int cmd_check(int argc, char **argv);
 int cmd_score(int argc, char **argv);

@@ -57,11 +57,25 @@ const struct cli_command cli_commands[] = {
      "  --format F       table | csv | json\n",
      cmd_weak},
     {"demo", "内置示例区: 生成数据并显示各类别排名表", "the built-in demo district",
-     "用法: kaohe demo [--write 目录] [--period 期间]\n"
-     "生成内置的示例区 (虚构数据) 并显示各类别排名表; --write 把方案和数据写入目录。\n",
-     "usage: kaohe demo [--write DIR] [--period P]\n"
-     "Generates the built-in demo district (synthetic data) and prints the league table of\n"
-     "each category; --write saves its scheme and data files into DIR instead.\n",
+     "用法: kaohe demo [--period 期间] [--write 目录]\n"
+     "生成内置的示例区 (示例数据, 均为虚构): 12个镇街、14个部门、园区A档和B档各3个、120个\n"
+     "村 (社区), 显示各类别的排名表 (与 kaohe score --format table 相同); 期间不足一年时\n"
+     "再列出序时进度; 最后是村 (社区) “五星”支部的星级分布和前十名。\n"
+     "  --period P       考核期, 默认 2024; 年中看序时进度用 2024H1 (月份期间只计当月数据)\n"
+     "  --write DIR      不显示排名, 把方案 (scheme.yaml, villages.yaml) 和数据 (CSV, 村在\n"
+     "                   DIR/villages/) 写入目录; kaohe score DIR/scheme.yaml --data DIR\n"
+     "                   --period 2024 得到同样的排名表\n",
+     "usage: kaohe demo [--period P] [--write DIR]\n"
+     "Generates the built-in demo district (synthetic data): 12 towns, 14 departments, 3 + 3\n"
+     "parks in bands A and B, 120 villages; prints the league table of each category (as\n"
+     "kaohe score --format table does), then time progress for a period shorter than a year,\n"
+     "then the villages' star rating: how many per star and the top ten.\n"
+     "  --period P       the period (default 2024); 2024H1 for mid-year progress (a month\n"
+     "                   period counts that month's data only)\n"
+     "  --write DIR      print no tables; save the schemes (scheme.yaml, villages.yaml) and\n"
+     "                   the data (CSV; villages in DIR/villages/) into DIR, so that\n"
+     "                   kaohe score DIR/scheme.yaml --data DIR --period 2024 gives the same\n"
+     "                   tables\n",
      cmd_demo},
     {NULL, NULL, NULL, NULL, NULL, NULL}};
 

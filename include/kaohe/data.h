@@ -25,10 +25,14 @@ struct kh_unit {
     char *parent;    /* id of the parent unit, or NULL */
     char **tags;     /* peer groups, e.g. "中心城区"; ntags entries */
     int ntags;
-    char **attr_names; /* extra numeric columns of units.csv (difficulty …) */
+    char **attr_names; /* extra numeric columns of units.csv (difficulty …);
+                          the name strings are owned by the dataset and shared
+                          between units: compare them with strcmp */
     double *attr_values;
     int nattrs;
-    int file, line;  /* provenance: index into kh_dataset.files, 1-based line */
+    int file, line;  /* provenance: index into kh_dataset.files, 1-based line;
+                        file is -1 and line 0 for records added in code (this
+                        holds for every record type below) */
 };
 
 /* One value of one indicator for one unit in one period (long form). */
@@ -70,7 +74,7 @@ struct kh_event {
 struct kh_ballot {
     char *meeting;   /* meeting id, matched by the scheme's ballot rule */
     char *evaluator; /* who cast it (one ballot = one evaluator's rows) */
-    char *group;     /* evaluator group (领导, 代表委员, 群众 …) */
+    char *group;     /* evaluator group (领导, 代表委员, 群众 …); NULL if none */
     int unit;
     char *grade;     /* a grade label (好/较好/一般/差) or NULL */
     double score;    /* a numeric mark, NaN when graded */
@@ -104,9 +108,9 @@ void kh_dataset_free(struct kh_dataset *ds);
 
 /*
  * Load a data folder: units.csv (required), values.csv, targets.csv,
- * events.csv, ballots.csv (each optional). Returns KH_OK, or an error
- * naming the file, line and column and what was expected; on error the
- * dataset holds whatever was loaded before the failing file, which was
+ * events.csv, ballots.csv (each optional), in that order. Returns KH_OK, or
+ * an error naming the file, line and column and what was expected; on error
+ * the dataset holds whatever was loaded before the failing file, which was
  * added whole or not at all.
  */
 int kh_dataset_load_dir(struct kh_dataset *ds, const char *dir, struct kh_err *err);
@@ -114,8 +118,13 @@ int kh_dataset_load_dir(struct kh_dataset *ds, const char *dir, struct kh_err *e
 /*
  * Load one file of the given kind ("units", "values", "targets", "events",
  * "ballots"). All or nothing: a file with one bad row adds nothing and the
- * error names the line and column. Units must be loaded before the files
- * that refer to them.
+ * error names the line and column (the column is the 1-based field number;
+ * the message names the column's header). Units must be loaded before the
+ * files that refer to them. The file is read whole (at most 2 GiB) and its
+ * encoding detected (UTF-8 with or without BOM, UTF-16 with BOM, GB18030).
+ * Errors: KH_EINVAL (bad content), KH_EIO (cannot read), KH_ELIMIT (too
+ * big), KH_ENOMEM. Loading may move the dataset's arrays (pointers into
+ * them do not survive a load), even when it fails.
  */
 int kh_dataset_load_file(struct kh_dataset *ds, const char *kind, const char *path,
                          struct kh_err *err);
@@ -133,17 +142,30 @@ int kh_dataset_unit(const struct kh_dataset *ds, const char *id);
 /* Index of an indicator by name, or -1. */
 int kh_dataset_indicator(const struct kh_dataset *ds, const char *name);
 
+/* The encoding file `file` was read in ("UTF-8", "UTF-8 with BOM",
+ * "UTF-16LE", "UTF-16BE", "GB18030"), or NULL for a bad index. */
+const char *kh_dataset_file_encoding(const struct kh_dataset *ds, int file);
+
 /* ---- building in code (tests, the demo generator) ---------------------- */
 
 /*
- * Add a unit. `tags` is a list separated by ';' (or NULL). Returns the new
- * unit's index, or a negative status (duplicate id: KH_EINVAL).
+ * The add_* functions copy their strings. Errors: KH_EINVAL (empty or bad
+ * argument, bad period, duplicate), KH_ENOTFOUND (unknown unit),
+ * KH_ENOMEM; on error nothing is added.
+ */
+
+/*
+ * Add a unit. id, name and category must be non-empty; `parent` (or NULL)
+ * must name a unit added before. `tags` is a list separated by ';' (also
+ * '；', '|', '、'), or NULL. Returns the new unit's index, or a negative
+ * status (duplicate id: KH_EINVAL).
  */
 int kh_dataset_add_unit(struct kh_dataset *ds, const char *id, const char *name,
                         const char *category, const char *parent, const char *tags,
                         struct kh_err *err);
 
-/* Set a numeric attribute of a unit (e.g. "difficulty"). */
+/* Set a numeric attribute of a unit (e.g. "difficulty"); NaN removes it.
+ * Returns KH_OK, KH_EINVAL (bad unit index or empty name) or KH_ENOMEM. */
 int kh_dataset_set_attr(struct kh_dataset *ds, int unit, const char *name, double v);
 
 /* Add a value; a second value for the same unit, indicator and period is
@@ -151,17 +173,29 @@ int kh_dataset_set_attr(struct kh_dataset *ds, int unit, const char *name, doubl
 int kh_dataset_add_value(struct kh_dataset *ds, const char *unit, const char *indicator,
                          const char *period, double value, struct kh_err *err);
 
-/* Add a target and/or baseline (NaN for the one not given). */
+/* Add a target and/or baseline (NaN for the one not given, not both); a
+ * second target for the same unit, indicator and period is KH_EINVAL. */
 int kh_dataset_add_target(struct kh_dataset *ds, const char *unit, const char *indicator,
                           const char *period, double target, double baseline,
                           struct kh_err *err);
 
-/* Add an event. level, matter may be NULL; count 1, shares 1 are usual. */
+/* Add an event. level, matter may be NULL; count 1, shares 1 are usual.
+ * The event gets shares 1, no points (NaN), not exempt, no evidence or note. */
 int kh_dataset_add_event(struct kh_dataset *ds, const char *unit, const char *item,
                          const char *period, const char *level, double count,
                          const char *matter, struct kh_err *err);
 
-/* Add a ballot row: grade (or NULL) or score (NaN when graded). */
+/*
+ * Add an event with every field: item, level, count (>= 0), matter, points,
+ * shares (>= 1), exempt, evidence and note are taken from *e (strings
+ * copied; NULL or "" for none); its unit, period, file and line are ignored.
+ */
+int kh_dataset_add_event_ex(struct kh_dataset *ds, const char *unit, const char *period,
+                            const struct kh_event *e, struct kh_err *err);
+
+/* Add a ballot row: grade (or NULL) or score (NaN when graded), exactly
+ * one of the two; group may be NULL. One evaluator marks a unit at most
+ * once per meeting (a second ballot is KH_EINVAL). */
 int kh_dataset_add_ballot(struct kh_dataset *ds, const char *meeting, const char *evaluator,
                           const char *group, const char *unit, const char *grade,
                           double score, struct kh_err *err);

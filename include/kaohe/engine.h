@@ -149,7 +149,9 @@ int kh_explain(const struct kh_result *r, int unit, int node, struct kh_buf *out
  * dataset gives for that period. Derived indicators, node values and scores
  * that read it (directly or through other nodes' scores) are recomputed;
  * columns that do not depend on it are kept. Totals, ranks, vetoes and tiers
- * are then redone. The dataset is not changed. Returns KH_OK, KH_ENOTFOUND
+ * are then redone. The dataset is not changed, and so neither are the
+ * ytd(), prev() and lastyear() readings of the input, which come from the
+ * dataset's rows for other periods. Returns KH_OK, KH_ENOTFOUND
  * for an unknown input or unit, or a scoring error (the result is then left
  * as it was before the call failed only up to the failing node: score again).
  * The number of node columns recomputed is stored in *nodes_recomputed when

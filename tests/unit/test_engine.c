@@ -731,6 +731,59 @@ static void test_engine_progress_compares_completion_with_elapsed_time(void **st
     teardown_fix(&f);
 }
 
+static void test_engine_missing_policy_applies_to_when_on_and_by(void **state)
+{
+    struct fix f;
+    int C;
+    (void)state;
+    /* Found by the demo: a binary rule with when: reading a missing value
+     * failed even with missing: exclude. */
+    setup_fix(&f,
+              HEAD "inputs: {v: V, w: W2}\n"
+                   "indicators:\n"
+                   "  - {id: bi, name: BI, points: 10, missing: zero, rule: {binary: {when: \"v > "
+                   "w\"}}}\n"
+                   "  - {id: bd, name: BD, points: 10, missing: exclude, rule: {bands: {on: v, "
+                   "bands: [{ge: 1, score: 10}, {score: 0}]}}}\n"
+                   "  - {id: rk, name: RK, points: 10, missing: mean, rule: {rank: {by: v, ties: "
+                   "competition, points: [10, 6]}}}\n",
+              "id,name,category\nA,甲,town\nB,乙,town\nC,丙,town\n",
+              "unit,indicator,period,value\nA,v,2024,3\nA,w,2024,1\nB,v,2024,1\nB,w,2024,2\n"
+              "C,w,2024,1\n",
+              NULL, NULL, "2024");
+    C = unit(&f, "C");
+    NEAR(kh_result_score(f.r, C, node(&f, "bi")), 0);
+    assert_true(isnan(kh_result_score(f.r, C, node(&f, "bd"))));
+    NEAR(kh_result_score(f.r, C, node(&f, "rk")), 8);
+    NEAR(kh_result_score(f.r, unit(&f, "A"), node(&f, "bi")), 10);
+    teardown_fix(&f);
+}
+
+static void test_engine_ytd_sums_from_january_and_elapsed_is_share_of_year(void **state)
+{
+    struct fix f;
+    (void)state;
+    /* Found by the demo: monthly progress needs year-to-date figures. */
+    setup_fix(&f,
+              HEAD "inputs: {rev: {name: 收入, aggregate: sum}}\n"
+                   "indicators:\n"
+                   "  - {id: m, name: 当月, points: 100, value: rev, rule: score}\n"
+                   "  - {id: y, name: 累计, points: 100, value: ytd(rev), rule: score}\n"
+                   "  - {id: e, name: 时间, points: 100, value: elapsed, rule: score}\n"
+                   "  - {id: p, name: 进度, points: 10, value: ytd(rev), target: \"target(rev)\", "
+                   "progress: true, rule: ratio}\n",
+              "id,name,category\nA,甲,town\n",
+              "unit,indicator,period,value\nA,rev,2024-01,10\nA,rev,2024-02,20\n"
+              "A,rev,2024-03,30\nA,rev,2024-04,40\nA,rev,2023-12,99\n",
+              "unit,indicator,period,target\nA,rev,2024,300\n", NULL, "2024-03");
+    NEAR(kh_result_score(f.r, 0, node(&f, "m")), 30);
+    NEAR(kh_result_score(f.r, 0, node(&f, "y")), 60);
+    NEAR(kh_result_score(f.r, 0, node(&f, "e")), 0.25);
+    /* 60 / 300 = 20% done at 25% of the year: 0.8 → red. */
+    assert_int_equal(kh_result_progress(f.r, 0, node(&f, "p")), KH_PROGRESS_RED);
+    teardown_fix(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -759,6 +812,8 @@ int main(void)
         cmocka_unit_test(test_engine_bands_on_and_rank_by_need_no_value),
         cmocka_unit_test(test_engine_explain_parent_shows_combination_and_clamp),
         cmocka_unit_test(test_engine_progress_compares_completion_with_elapsed_time),
+        cmocka_unit_test(test_engine_missing_policy_applies_to_when_on_and_by),
+        cmocka_unit_test(test_engine_ytd_sums_from_january_and_elapsed_is_share_of_year),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

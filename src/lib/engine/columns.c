@@ -155,60 +155,79 @@ static const struct agg *finest(const struct agg *a3)
     return NULL;
 }
 
-/* Fill col with input `input` at period p for every unit. */
-static int input_column(struct kh_result *r, int input, const struct kh_period *p, double *col)
+/*
+ * Is value period vp part of what period p asks for? With ytd, p stands for
+ * the year to date: every sub-period from the year's first month to p's
+ * last month.
+ */
+static int within(const struct kh_period *p, const struct kh_period *vp, int ytd)
+{
+    if (!ytd)
+        return kh_period_contains(p, vp);
+    return vp->year == p->year && kh_period_last_month(vp) <= kh_period_last_month(p);
+}
+
+/* An exact value for p stands for the whole of what p asks for. */
+static int exact(const struct kh_period *p, const struct kh_period *vp, int ytd)
+{
+    return kh_period_equal(vp, p) && (!ytd || kh_period_first_month(p) == 1);
+}
+
+/* Fill col with input `input` at period p (or the year to date) for every unit. */
+static int input_column(struct kh_result *r, int input, const struct kh_period *p, int ytd,
+                        double *col)
 {
     const struct kh_dataset *ds = r->ds;
     int ind = kh_dataset_indicator(ds, r->s->inputs[input].id);
     int how = r->s->inputs[input].aggregate;
     struct agg *acc = NULL;
-    unsigned char *exact = NULL;
+    unsigned char *exact_hit = NULL;
     size_t u, k;
 
     for (u = 0; u < r->n; u++)
         col[u] = NAN;
     if (ind < 0)
         return KH_OK;
-    exact = calloc(r->n ? r->n : 1, 1);
+    exact_hit = calloc(r->n ? r->n : 1, 1);
     if (how != KH_AGG_NONE)
         acc = calloc((r->n ? r->n : 1) * 3, sizeof(*acc));
-    if (!exact || (how != KH_AGG_NONE && !acc)) {
-        free(exact);
+    if (!exact_hit || (how != KH_AGG_NONE && !acc)) {
+        free(exact_hit);
         free(acc);
         return KH_ENOMEM;
     }
     for (k = r->val_start[ind]; k < r->val_start[ind + 1]; k++) {
         const struct kh_value *v = &ds->values[r->val_idx[k]];
-        if (kh_period_equal(&v->period, p)) {
+        if (exact(p, &v->period, ytd)) {
             col[v->unit] = v->value;
-            exact[v->unit] = 1;
+            exact_hit[v->unit] = 1;
         } else if (acc && v->period.kind != KH_PERIOD_YEAR && !isnan(v->value) &&
-                   kh_period_contains(p, &v->period)) {
+                   within(p, &v->period, ytd)) {
             agg_add(&acc[(size_t)v->unit * 3 + (size_t)kind_slot(v->period.kind)], v->value,
                     kh_period_last_month(&v->period));
         }
     }
     if (acc) {
         for (u = 0; u < r->n; u++) {
-            const struct agg *a = exact[u] ? NULL : finest(&acc[u * 3]);
+            const struct agg *a = exact_hit[u] ? NULL : finest(&acc[u * 3]);
             if (a)
                 col[u] = agg_value(a, how);
         }
     }
-    free(exact);
+    free(exact_hit);
     free(acc);
     return KH_OK;
 }
 
 double kh_input_value(const struct kh_result *r, int input, int u, const struct kh_period *p,
-                      struct kh_buf *rows)
+                      int ytd, struct kh_buf *rows)
 {
     const struct kh_dataset *ds = r->ds;
     int ind = kh_dataset_indicator(ds, r->s->inputs[input].id);
     int how = r->s->inputs[input].aggregate, k, used_kind = 0;
     struct agg a3[3];
     const struct agg *a;
-    double exact = NAN;
+    double exact_v = NAN;
     int has_exact = 0;
     size_t i;
     char pt[KH_PERIOD_TEXT], num[32];
@@ -220,19 +239,19 @@ double kh_input_value(const struct kh_result *r, int input, int u, const struct 
         const struct kh_value *v = &ds->values[r->val_idx[i]];
         if (v->unit != u)
             continue;
-        if (kh_period_equal(&v->period, p)) {
-            exact = v->value;
+        if (exact(p, &v->period, ytd)) {
+            exact_v = v->value;
             has_exact = 1;
             if (rows)
                 kh_buf_printf(rows, "%s:%d (%s = %s)", ds->files[v->file], v->line,
                               kh_period_format(&v->period, pt), kh_num(v->value, num));
         } else if (how != KH_AGG_NONE && v->period.kind != KH_PERIOD_YEAR &&
-                   !isnan(v->value) && kh_period_contains(p, &v->period)) {
+                   !isnan(v->value) && within(p, &v->period, ytd)) {
             agg_add(&a3[kind_slot(v->period.kind)], v->value, kh_period_last_month(&v->period));
         }
     }
     if (has_exact)
-        return exact;
+        return exact_v;
     a = finest(a3);
     if (!a)
         return NAN;
@@ -243,7 +262,7 @@ double kh_input_value(const struct kh_result *r, int input, int u, const struct 
         for (i = r->val_start[ind]; i < r->val_start[ind + 1]; i++) {
             const struct kh_value *v = &ds->values[r->val_idx[i]];
             if (v->unit != u || v->period.kind != used_kind || isnan(v->value) ||
-                !kh_period_contains(p, &v->period))
+                !within(p, &v->period, ytd))
                 continue;
             kh_buf_printf(rows, "%s%s:%d (%s = %s)", k++ ? ", " : "", ds->files[v->file],
                           v->line, kh_period_format(&v->period, pt), kh_num(v->value, num));
@@ -310,15 +329,21 @@ static int compute_slot(struct kh_result *r, int slot, double *col, struct kh_er
 
     switch (sl->kind) {
     case KH_SLOT_INPUT:
-        return input_column(r, sl->ref, &r->period, col);
+        return input_column(r, sl->ref, &r->period, 0, col);
+    case KH_SLOT_YTD:
+        return input_column(r, sl->ref, &r->period, 1, col);
     case KH_SLOT_PREV: {
         struct kh_period p = kh_period_prev(&r->period);
-        return input_column(r, sl->ref, &p, col);
+        return input_column(r, sl->ref, &p, 0, col);
     }
     case KH_SLOT_LASTYEAR: {
         struct kh_period p = kh_period_year_ago(&r->period);
-        return input_column(r, sl->ref, &p, col);
+        return input_column(r, sl->ref, &p, 0, col);
     }
+    case KH_SLOT_ELAPSED:
+        for (u = 0; u < r->n; u++)
+            col[u] = kh_period_elapsed(&r->period);
+        return KH_OK;
     case KH_SLOT_TARGET:
     case KH_SLOT_BASELINE:
         target_column(r, sl->ref, sl->kind == KH_SLOT_BASELINE, col);

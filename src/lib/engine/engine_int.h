@@ -104,10 +104,11 @@ const int *kh_node_groups(struct kh_result *r, int ni, int *ngroups, struct kh_e
 /* The category grouping (group = category index). */
 const int *kh_cat_groups(struct kh_result *r);
 
-/* Look up an input's value for unit u at period p with the input's
- * aggregation; when `rows` is not NULL, describe the rows used into it. */
+/* Look up an input's value for unit u at period p (or, with ytd, the year
+ * to date up to p) with the input's aggregation; when `rows` is not NULL,
+ * describe the rows used into it. */
 double kh_input_value(const struct kh_result *r, int input, int u, const struct kh_period *p,
-                      struct kh_buf *rows);
+                      int ytd, struct kh_buf *rows);
 
 /* ---- node.c --------------------------------------------------------------- */
 

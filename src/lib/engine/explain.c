@@ -68,7 +68,7 @@ static void cite_slot(void *user, int slot)
     int i;
 
     if (sl->kind != KH_SLOT_INPUT && sl->kind != KH_SLOT_PREV && sl->kind != KH_SLOT_LASTYEAR &&
-        sl->kind != KH_SLOT_DERIVED)
+        sl->kind != KH_SLOT_DERIVED && sl->kind != KH_SLOT_YTD)
         return;
     for (i = 0; i < c->nseen; i++)
         if (c->seen[i] == slot)
@@ -107,10 +107,11 @@ static void cite_slot(void *user, int slot)
     else if (sl->kind == KH_SLOT_LASTYEAR)
         p = kh_period_year_ago(&p);
     kh_buf_init(&rows, 1 << 16);
-    kh_input_value(c->r, sl->ref, (int)c->u, &p, &rows);
+    kh_input_value(c->r, sl->ref, (int)c->u, &p, sl->kind == KH_SLOT_YTD, &rows);
     kh_trace_line(c->tr, "%s%s%s: %s",
                   sl->kind == KH_SLOT_PREV       ? "prev("
                   : sl->kind == KH_SLOT_LASTYEAR ? "lastyear("
+                  : sl->kind == KH_SLOT_YTD      ? "ytd("
                                                  : "",
                   sl->name, sl->kind == KH_SLOT_INPUT ? "" : ")",
                   rows.len ? kh_buf_str(&rows) : "无数据");
@@ -156,7 +157,7 @@ static void explain_inputs(struct kh_result *r, int ni, size_t u, struct kh_trac
         double x = r->cols[nd->slot_x] ? r->cols[nd->slot_x][u] : NAN;
         if (nd->value_input >= 0) {
             kh_buf_init(&b, 1 << 16);
-            kh_input_value(r, nd->value_input, (int)u, &r->period, &b);
+            kh_input_value(r, nd->value_input, (int)u, &r->period, 0, &b);
             kh_trace_line(tr, "x (值) = %s = %s  ← %s", r->s->inputs[nd->value_input].id,
                           kh_num(x, a), b.len ? kh_buf_str(&b) : "无数据");
             kh_buf_free(&b);

@@ -291,6 +291,29 @@ int kh_node_prepare(struct kh_result *r, int ni, struct node_prep *p, struct kh_
     }
 }
 
+/*
+ * Is the quantity the rule works on missing for unit u? The value x for
+ * most rules; for binary with when:, bands with on:, rank with by: and
+ * formula rules, the computed condition, quantity, rank or formula.
+ */
+static int rule_input_missing(const struct kh_node *nd, const struct node_prep *p, size_t u,
+                              double x)
+{
+    if (kh_node_reads_x(nd))
+        return isnan(x);
+    switch (nd->rule.kind) {
+    case KH_RULE_BINARY:
+        return p->cond && isnan(p->cond[u]);
+    case KH_RULE_BANDS:
+    case KH_RULE_FORMULA:
+        return p->computed && isnan(p->computed[u]);
+    case KH_RULE_RANK:
+        return p->rank && p->rank[u] == 0;
+    default:
+        return 0;
+    }
+}
+
 static int item_matches(const struct kh_rule_events *ev, const char *item)
 {
     int i;
@@ -342,7 +365,7 @@ int kh_leaf_unit(struct kh_result *r, int ni, const struct node_prep *p, size_t 
     in.b = bc ? bc[u] : NAN;
     in.W = kh_node_w(r, ni, u);
     in.files = (const char *const *)ds->files;
-    if (kh_node_reads_x(nd) && isnan(in.x)) {
+    if (rule_input_missing(nd, p, u, in.x)) {
         switch (nd->missing) {
         case KH_MISSING_ZERO:
             *score = 0;

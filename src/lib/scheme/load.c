@@ -386,7 +386,7 @@ static int name_taken(const struct kh_scheme *s, const char *id)
 }
 
 static const char *const reserved_names[] = {
-    "x", "t", "b", "W", "total", "rank", "failed_count", "and", "or", "not", NULL};
+    "x", "t", "b", "W", "total", "rank", "failed_count", "elapsed", "and", "or", "not", NULL};
 
 static int check_name_free(struct ld *L, const struct kh_ynode *k, const char *id)
 {

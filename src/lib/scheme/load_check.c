@@ -117,6 +117,8 @@ static int bind_name(struct ld *L, const char *name, const struct kh_srcpos *at,
                                            : KH_SLOT_FAILED_ALL,
                        NULL, -1);
     }
+    if (strcmp(name, "elapsed") == 0)
+        return ld_slot(L, KH_SLOT_ELAPSED, NULL, -1);
     if ((i = kh_scheme_input(s, name)) >= 0)
         return ld_slot(L, KH_SLOT_INPUT, name, i);
     if ((i = find_derived(s, name)) >= 0)
@@ -141,10 +143,11 @@ static int binder(void *user, const char *func, const char *name, const struct k
     if (!func)
         return bind_name(L, name, at, err);
     if (!strcmp(func, "target") || !strcmp(func, "baseline") || !strcmp(func, "prev") ||
-        !strcmp(func, "lastyear")) {
+        !strcmp(func, "lastyear") || !strcmp(func, "ytd")) {
         int kind = func[0] == 't'   ? KH_SLOT_TARGET
                    : func[0] == 'b' ? KH_SLOT_BASELINE
                    : func[0] == 'p' ? KH_SLOT_PREV
+                   : func[0] == 'y' ? KH_SLOT_YTD
                                     : KH_SLOT_LASTYEAR;
         if ((i = kh_scheme_input(s, name)) < 0)
             return bind_fail(err, at, "%s(%s): '%s' is not an input of this scheme", func,
@@ -180,7 +183,7 @@ static int binder(void *user, const char *func, const char *name, const struct k
     }
     return bind_fail(err, at,
                      "unknown function '%s(…)'; references are target, baseline, prev, "
-                     "lastyear, param, attr, events, score, failed and veto",
+                     "lastyear, ytd, param, attr, events, score, failed and veto",
                      func);
 }
 

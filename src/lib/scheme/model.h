@@ -73,7 +73,11 @@ enum kh_slot_kind {
     KH_SLOT_TOTAL,      /* total: the root score (tiers, vetoes) */
     KH_SLOT_RANK,       /* rank: the total's rank in its ranking scope */
     KH_SLOT_FAILED_ALL, /* failed_count: nodes with a pass test that fail */
-    KH_SLOT_VETO        /* veto(id): 1 if that veto is triggered */
+    KH_SLOT_VETO,       /* veto(id): 1 if that veto is triggered */
+    KH_SLOT_YTD,        /* ytd(name): input from the year's first month to the
+                           end of the scored period (累计, for 序时进度) */
+    KH_SLOT_ELAPSED     /* elapsed: share of the year elapsed at the end of
+                           the scored period (2024-06 → 0.5) */
 };
 
 struct kh_slot {

@@ -59,6 +59,16 @@ double kh_scheme_node_points(const struct kh_scheme *s, int i, int category);
 /* Index of the node with this id, or -1. */
 int kh_scheme_find_node(const struct kh_scheme *s, const char *id);
 
+/* Tiers, best first: count, and id / display name of the i-th. */
+int kh_scheme_tier_count(const struct kh_scheme *s);
+const char *kh_scheme_tier_id(const struct kh_scheme *s, int i);
+const char *kh_scheme_tier_name(const struct kh_scheme *s, int i);
+
+/* Vetoes: count, and id / display name of the i-th. */
+int kh_scheme_veto_count(const struct kh_scheme *s);
+const char *kh_scheme_veto_id(const struct kh_scheme *s, int i);
+const char *kh_scheme_veto_name(const struct kh_scheme *s, int i);
+
 /* Warnings found while loading: count and the i-th as "file:line:col: text". */
 int kh_scheme_warning_count(const struct kh_scheme *s);
 const char *kh_scheme_warning(const struct kh_scheme *s, int i);

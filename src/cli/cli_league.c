@@ -88,18 +88,28 @@ void cli_league_table(struct kh_buf *out, const struct kh_scheme *s, const struc
                       const struct kh_result *r, const struct cli_order *o, int depth, int only_cat)
 {
     int nn = kh_scheme_node_count(s), dec = kh_scheme_decimals(s), c, i, k;
-    int *cols = malloc(sizeof(int) * (size_t)nn), ncols = 0;
+    int has_tiers = kh_scheme_tier_count(s) > 0, has_vetoes = kh_scheme_veto_count(s) > 0;
+    int *all = malloc(sizeof(int) * (size_t)nn), nall = 0;
+    int *cols = malloc(sizeof(int) * (size_t)nn);
 
-    if (!cols)
+    if (!all || !cols) {
+        free(all);
+        free(cols);
         return;
+    }
     for (k = 1; k < nn; k++)
         if (kh_scheme_node_depth(s, k) <= depth)
-            cols[ncols++] = k;
+            all[nall++] = k;
     for (c = 0; c < kh_scheme_category_count(s); c++) {
         struct cli_cells t = {0};
-        int width = 3 + ncols + 3, rows = 1, *right;
+        int width, rows = 1, *right, ncols = 0;
         if (only_cat >= 0 && c != only_cat)
             continue;
+        /* Only the indicators that apply to this category. */
+        for (k = 0; k < nall; k++)
+            if (kh_scheme_node_points(s, all[k], c) == kh_scheme_node_points(s, all[k], c))
+                cols[ncols++] = all[k];
+        width = 3 + ncols + 1 + has_tiers + has_vetoes;
         right = calloc((size_t)width, sizeof(int));
         if (!right)
             break;
@@ -116,8 +126,10 @@ void cli_league_table(struct kh_buf *out, const struct kh_scheme *s, const struc
             right[3 + k] = 1;
         }
         cli_cell(&t, "总分");
-        cli_cell(&t, "等次");
-        cli_cell(&t, "否决");
+        if (has_tiers)
+            cli_cell(&t, "等次");
+        if (has_vetoes)
+            cli_cell(&t, "否决");
         right[0] = right[3 + ncols] = 1;
         for (i = 0; i < ds->nunits; i++) {
             int u = o[i].unit;
@@ -133,10 +145,13 @@ void cli_league_table(struct kh_buf *out, const struct kh_scheme *s, const struc
             for (k = 0; k < ncols; k++)
                 cli_cell_num(&t, kh_result_score(r, u, cols[k]), dec);
             cli_cell_num(&t, kh_result_score(r, u, 0), dec);
-            cli_cell(&t, kh_result_tier_name(r, u));
-            kh_buf_reset(&b);
-            cli_vetoes_text(r, u, &b);
-            cli_cell(&t, kh_buf_str(&b));
+            if (has_tiers)
+                cli_cell(&t, kh_result_tier_name(r, u));
+            if (has_vetoes) {
+                kh_buf_reset(&b);
+                cli_vetoes_text(r, u, &b);
+                cli_cell(&t, kh_buf_str(&b));
+            }
             kh_buf_free(&b);
             rows++;
         }
@@ -153,5 +168,6 @@ void cli_league_table(struct kh_buf *out, const struct kh_scheme *s, const struc
         cli_cells_free(&t);
         free(right);
     }
+    free(all);
     free(cols);
 }

@@ -784,6 +784,32 @@ static void test_engine_ytd_sums_from_january_and_elapsed_is_share_of_year(void 
     teardown_fix(&f);
 }
 
+static void test_engine_tier_quota_by_category(void **state)
+{
+    struct fix f;
+    (void)state;
+    /* Found by the demo: 30% of 3 parks is 0 places; parks need their own quota. */
+    setup_fix(&f,
+              HEAD "inputs: {v: V}\n"
+                   "indicators:\n  - {id: g, name: G, points: 100, value: v, rule: score}\n"
+                   "tiers:\n"
+                   "  quota_ties: exclude\n"
+                   "  levels:\n"
+                   "    - {id: first, name: 第一等次, quota: {default: 30%, dept: 1}, "
+                   "quota_round: floor}\n"
+                   "    - {id: second, name: 第二等次}\n",
+              "id,name,category\nA,甲,town\nB,乙,town\nC,丙,town\nD,丁,town\n"
+              "P,园一,dept\nQ,园二,dept\nR,园三,dept\n",
+              "unit,indicator,period,value\nA,v,2024,90\nB,v,2024,80\nC,v,2024,70\n"
+              "D,v,2024,60\nP,v,2024,90\nQ,v,2024,80\nR,v,2024,70\n",
+              NULL, NULL, "2024");
+    assert_string_equal(kh_result_tier_id(f.r, unit(&f, "A")), "first"); /* 30% of 4 → 1 */
+    assert_string_equal(kh_result_tier_id(f.r, unit(&f, "B")), "second");
+    assert_string_equal(kh_result_tier_id(f.r, unit(&f, "P")), "first");
+    assert_string_equal(kh_result_tier_id(f.r, unit(&f, "Q")), "second");
+    teardown_fix(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -814,6 +840,7 @@ int main(void)
         cmocka_unit_test(test_engine_progress_compares_completion_with_elapsed_time),
         cmocka_unit_test(test_engine_missing_policy_applies_to_when_on_and_by),
         cmocka_unit_test(test_engine_ytd_sums_from_january_and_elapsed_is_share_of_year),
+        cmocka_unit_test(test_engine_tier_quota_by_category),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -170,14 +170,25 @@ static int in_bounds(const struct kh_tier *t, double v)
     return 1;
 }
 
-static size_t quota_of(const struct kh_tier *t, size_t nscope)
+/* How many units of a scope of nscope units (category cat, or -1 for all)
+ * tier t admits at most. */
+static size_t quota_of(const struct kh_tier *t, size_t nscope, int cat)
 {
-    double q;
+    double q, v = t->quota_v;
+    int share = t->quota_share, i;
+
     if (!t->has_quota)
         return (size_t)-1;
-    if (!t->quota_share)
-        return (size_t)t->quota_v;
-    q = t->quota_v * (double)nscope;
+    for (i = 0; i < t->nqover; i++)
+        if (t->qover[i].cat == cat) {
+            v = t->qover[i].v;
+            share = t->qover[i].share;
+        }
+    if (isnan(v))
+        return (size_t)-1; /* no quota for this category */
+    if (!share)
+        return (size_t)v;
+    q = v * (double)nscope;
     /* Guard against 0.15 × 20 = 3.0000000000000004 before rounding. */
     q = kh_round(q, 9);
     switch (t->quota_round) {
@@ -225,7 +236,7 @@ static int assign_tiers(struct kh_result *r, double **keys, int nkeys, double **
             r->tier[order[u]] = forced_tier(r, order[u]);
         for (lv = 0; lv < T->nlevels; lv++) {
             const struct kh_tier *t = &T->levels[lv];
-            size_t nc = 0, cap = quota_of(t, n), take, i;
+            size_t nc = 0, cap = quota_of(t, n, T->scope_all ? -1 : grp), take, i;
             for (i = 0; i < n; i++) {
                 size_t v = order[i];
                 if (r->tier[v] >= 0 || forbidden(r, v, lv) || !in_bounds(t, basis[v]))

@@ -837,20 +837,55 @@ static int load_tree(struct ld *L, const struct kh_ynode *list, const struct kh_
 
 /* ---- tiers and vetoes ------------------------------------------------- */
 
-static int load_quota(struct ld *L, const struct kh_ynode *v, struct kh_tier *t)
+/* One quota value: a whole number of units or a share like 15%. */
+static int quota_value(struct ld *L, const struct kh_ynode *v, int *share, double *q)
 {
-    double q;
-    int pct;
-    int rc = ld_numpct(L, v, "quota", &q, &pct);
+    int rc = ld_numpct(L, v, "quota", q, share);
     if (rc)
         return rc;
-    t->has_quota = 1;
-    t->quota_share = pct;
-    t->quota_v = q;
-    if (pct && (q < 0 || q > 1))
+    if (*share && (*q < 0 || *q > 1))
         return ld_fail(L, v, "quota: a share must be between 0%% and 100%%");
-    if (!pct && (q < 0 || q != floor(q)))
+    if (!*share && (*q < 0 || *q != floor(*q)))
         return ld_fail(L, v, "quota: expected a whole number of units or a share like 15%%");
+    return KH_OK;
+}
+
+/* quota: 15% | 6 | {default: 30%, parkA: 1} (per category, T2 + R17). */
+static int load_quota(struct ld *L, const struct kh_ynode *v, struct kh_tier *t)
+{
+    int i, n, rc;
+
+    t->has_quota = 1;
+    if (v->kind != KH_Y_MAP)
+        return quota_value(L, v, &t->quota_share, &t->quota_v);
+    t->quota_v = NAN;
+    n = kh_ymap_len(v);
+    t->qover = calloc((size_t)n + 1, sizeof(*t->qover));
+    if (!t->qover)
+        return KH_ENOMEM;
+    for (i = 0; i < n; i++) {
+        const struct kh_ynode *k = kh_ymap_key(v, i);
+        int share, cat;
+        double q;
+        if ((rc = quota_value(L, kh_ymap_val(v, i), &share, &q)))
+            return rc;
+        if (k->kind == KH_Y_SCALAR && strcmp(k->text, "default") == 0) {
+            t->quota_share = share;
+            t->quota_v = q;
+            continue;
+        }
+        cat = k->kind == KH_Y_SCALAR ? kh_scheme_category(L->s, k->text) : -1;
+        if (cat < 0)
+            return ld_fail(L, k, "quota: '%s' is not a category of this scheme (keys are "
+                                 "default or category ids)",
+                           k->kind == KH_Y_SCALAR ? k->text : "?");
+        t->qover[t->nqover].cat = cat;
+        t->qover[t->nqover].share = share;
+        t->qover[t->nqover].v = q;
+        t->nqover++;
+    }
+    for (i = 0; i < t->nqover; i++)
+        t->quota_share |= t->qover[i].share;
     return KH_OK;
 }
 

@@ -610,3 +610,33 @@ const char *kh_scheme_warning(const struct kh_scheme *s, int i)
 {
     return s->warnings[i];
 }
+
+int kh_scheme_tier_count(const struct kh_scheme *s)
+{
+    return s->tiers.nlevels;
+}
+
+const char *kh_scheme_tier_id(const struct kh_scheme *s, int i)
+{
+    return s->tiers.levels[i].id;
+}
+
+const char *kh_scheme_tier_name(const struct kh_scheme *s, int i)
+{
+    return s->tiers.levels[i].name;
+}
+
+int kh_scheme_veto_count(const struct kh_scheme *s)
+{
+    return s->nvetoes;
+}
+
+const char *kh_scheme_veto_id(const struct kh_scheme *s, int i)
+{
+    return s->vetoes[i].id;
+}
+
+const char *kh_scheme_veto_name(const struct kh_scheme *s, int i)
+{
+    return s->vetoes[i].name;
+}

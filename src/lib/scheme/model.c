@@ -292,6 +292,7 @@ void kh_scheme_free(struct kh_scheme *s)
     for (i = 0; i < s->tiers.nlevels; i++) {
         free(s->tiers.levels[i].id);
         free(s->tiers.levels[i].name);
+        free(s->tiers.levels[i].qover);
         kh_expr_free(s->tiers.levels[i].when);
     }
     free(s->tiers.levels);

@@ -455,7 +455,13 @@ struct kh_tier {
     double max;
     int has_quota;             /* at most quota units of the scope */
     int quota_share;           /* quota is a share (quota_v in [0,1]) */
-    double quota_v;
+    double quota_v;            /* (quota_v NaN: only some categories have one) */
+    struct kh_tier_quota {     /* per-category quotas ({default: 30%, park: 1}) */
+        int cat;
+        int share;
+        double v;
+    } *qover;
+    int nqover;
     int quota_round;           /* enum kh_quota_round (required for shares) */
     struct kh_expr *when;      /* extra condition (eligibility, T4) */
     struct kh_pos pos;

@@ -810,6 +810,84 @@ static void test_engine_tier_quota_by_category(void **state)
     teardown_fix(&f);
 }
 
+static void test_engine_ordinal_ranks_use_every_tiebreak_key(void **state)
+{
+    struct fix f;
+    (void)state;
+    /* Found by the documentation examples: ranks used only the first key
+     * while tiers used all of them. */
+    setup_fix(&f,
+              "kaohe: 1\nscheme: {id: t, name: T, ties: ordinal}\ncategories: {town: 县}\n"
+              "inputs: {v: V}\n"
+              "indicators:\n  - {id: g, name: G, points: 100, value: v, rule: score}\n"
+              "tiers:\n"
+              "  quota_ties: exclude\n"
+              "  tiebreak: [\"attr(load)\", \"attr(pop)\"]\n"
+              "  levels:\n"
+              "    - {id: adv, name: 先进, quota: 1}\n"
+              "    - {id: other, name: 其他}\n",
+              "id,name,category,load,pop\nA,甲县,town,5,30\nB,乙县,town,5,60\nC,丙县,town,9,10\n",
+              "unit,indicator,period,value\nA,v,2024,90\nB,v,2024,90\nC,v,2024,80\n", NULL, NULL,
+              "2024");
+    assert_int_equal(kh_result_rank(f.r, unit(&f, "B")), 1);
+    assert_int_equal(kh_result_rank(f.r, unit(&f, "A")), 2);
+    assert_int_equal(kh_result_rank(f.r, unit(&f, "C")), 3);
+    assert_string_equal(kh_result_tier_id(f.r, unit(&f, "B")), "adv");
+    assert_string_equal(kh_result_tier_id(f.r, unit(&f, "A")), "other");
+    teardown_fix(&f);
+}
+
+static void test_engine_ballot_without_marks_follows_missing_policy(void **state)
+{
+    struct kh_scheme *s = NULL;
+    struct kh_dataset *ds = kh_dataset_new();
+    struct kh_result *r = NULL;
+    struct kh_err err;
+    const char *sc = HEAD "indicators:\n"
+                          "  - {id: v, name: 评议, points: 10, missing: mean, rule: {ballot: "
+                          "{meeting: m, grades: {好: 100, 一般: 60}, ignore: [不了解]}}}\n";
+    const char *u = "id,name,category\nA,甲,town\nB,乙,town\nC,丙,town\n";
+    const char *b = "meeting,evaluator,group,unit,grade,score\nm,e1,g,A,好,\nm,e1,g,B,一般,\n"
+                    "m,e1,g,C,不了解,\n";
+    (void)state;
+    /* Found by the documentation examples: missing: was ignored for ballots. */
+    kh_err_clear(&err);
+    assert_int_equal(kh_scheme_load_mem("s.yaml", sc, strlen(sc), &s, &err), KH_OK);
+    assert_int_equal(kh_dataset_load_mem(ds, "units", "u.csv", u, strlen(u), &err), KH_OK);
+    assert_int_equal(kh_dataset_load_mem(ds, "ballots", "b.csv", b, strlen(b), &err), KH_OK);
+    assert_int_equal(kh_score(s, ds, "2024", &r, &err), KH_OK);
+    NEAR(kh_result_score(r, 2, 1), 8); /* mean of 10 and 6 */
+    kh_result_free(r);
+    kh_dataset_free(ds);
+    kh_scheme_free(s);
+}
+
+static void test_engine_tag_group_names_the_missing_tag(void **state)
+{
+    struct kh_scheme *s = NULL;
+    struct kh_dataset *ds = kh_dataset_new();
+    struct kh_result *r = NULL;
+    struct kh_err err;
+    char line[1024];
+    const char *sc = HEAD "inputs: {v: V}\nindicators:\n"
+                          "  - {id: g, name: G, points: 10, value: v, group: tag:中心城区, rule: "
+                          "proportional}\n";
+    (void)state;
+    kh_err_clear(&err);
+    assert_int_equal(kh_scheme_load_mem("s.yaml", sc, strlen(sc), &s, &err), KH_OK);
+    assert_int_equal(kh_dataset_load_mem(ds, "units", "u.csv", units4, strlen(units4), &err),
+                     KH_OK);
+    const char *v = "unit,indicator,period,value\nA,v,2024,1\nB,v,2024,2\nC,v,2024,3\n"
+                    "D,v,2024,4\n";
+    assert_int_equal(kh_dataset_load_mem(ds, "values", "v.csv", v, strlen(v), &err), KH_OK);
+    assert_int_equal(kh_score(s, ds, "2024", &r, &err), KH_EINVAL);
+    kh_err_format(&err, line, sizeof(line));
+    if (!strstr(line, "unit 'C' (丙镇) does not carry the tag '中心城区'"))
+        fail_msg("error was: %s", line);
+    kh_dataset_free(ds);
+    kh_scheme_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -841,6 +919,9 @@ int main(void)
         cmocka_unit_test(test_engine_missing_policy_applies_to_when_on_and_by),
         cmocka_unit_test(test_engine_ytd_sums_from_january_and_elapsed_is_share_of_year),
         cmocka_unit_test(test_engine_tier_quota_by_category),
+        cmocka_unit_test(test_engine_ordinal_ranks_use_every_tiebreak_key),
+        cmocka_unit_test(test_engine_ballot_without_marks_follows_missing_policy),
+        cmocka_unit_test(test_engine_tag_group_names_the_missing_tag),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

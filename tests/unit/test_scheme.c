@@ -138,6 +138,19 @@ static void test_scheme_unknown_name_in_formula_points_at_the_name(void **state)
                  "t.yaml:9:18:", "unknown name 'popluation'");
 }
 
+static void test_scheme_unknown_name_in_quoted_formula_points_at_the_name(void **state)
+{
+    (void)state;
+    /* Found by the documentation examples: one column too far when quoted. */
+    assert_error(HEAD "indicators:\n"
+                      "  - id: g\n"
+                      "    name: GDP\n"
+                      "    points: 10\n"
+                      "    value: \"gdp / popluation\"\n"
+                      "    rule: ratio\n",
+                 "t.yaml:9:19:", "unknown name 'popluation'");
+}
+
 static void test_scheme_derived_cycle_rejected_with_path(void **state)
 {
     (void)state;
@@ -325,6 +338,7 @@ int main(void)
         cmocka_unit_test(test_scheme_children_under_parent_points_warns),
         cmocka_unit_test(test_scheme_unknown_key_lists_expected_keys),
         cmocka_unit_test(test_scheme_unknown_name_in_formula_points_at_the_name),
+        cmocka_unit_test(test_scheme_unknown_name_in_quoted_formula_points_at_the_name),
         cmocka_unit_test(test_scheme_derived_cycle_rejected_with_path),
         cmocka_unit_test(test_scheme_score_reference_to_ancestor_is_a_cycle),
         cmocka_unit_test(test_scheme_steps_without_partial_policy_rejected),

@@ -330,9 +330,9 @@ int kh_explain(const struct kh_result *rc, int unit, int node, struct kh_buf *ou
     W = kh_node_w(r, node, u);
     tr.buf = *out;
     tr.indent = 0;
-    kh_trace_line(&tr, "单位: %s %s (类别 %s) · 期间 %s · 方案 %s %s", un->id,
+    kh_trace_line(&tr, "单位: %s %s (类别 %s) · 期间 %s · 方案 %s%s%s", un->id,
                   un->name ? un->name : "", s->cats[r->cat[u]].name, r->period_text, s->id,
-                  s->version ? s->version : "");
+                  s->version && s->version[0] ? " " : "", s->version ? s->version : "");
     kh_trace_line(&tr, "指标: %s %s · 分值 %s%s · %s:%d", nd->id, nd->name, kh_num(W, a),
                   nd->kind == KH_NODE_BONUS       ? " (加分项)"
                   : nd->kind == KH_NODE_DEDUCTION ? " (扣分项)"

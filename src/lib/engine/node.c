@@ -296,12 +296,29 @@ int kh_node_prepare(struct kh_result *r, int ni, struct node_prep *p, struct kh_
  * most rules; for binary with when:, bands with on:, rank with by: and
  * formula rules, the computed condition, quantity, rank or formula.
  */
-static int rule_input_missing(const struct kh_node *nd, const struct node_prep *p, size_t u,
-                              double x)
+static int rule_input_missing(const struct kh_result *r, const struct kh_node *nd,
+                              const struct node_prep *p, size_t u, double x)
 {
     if (kh_node_reads_x(nd))
         return isnan(x);
     switch (nd->rule.kind) {
+    case KH_RULE_BALLOT: {
+        /* No valid mark from anyone (ignored grades such as 不了解 aside). */
+        const struct kh_rule_ballot *b = &nd->rule.u.ballot;
+        size_t k;
+        int i;
+        for (k = p->bal_start[u]; k < p->bal_start[u + 1]; k++) {
+            const struct kh_ballot *bl = &r->ds->ballots[p->bal_idx[k]];
+            int ignored = 0;
+            if (!p->ballot_valid[p->bal_idx[k]])
+                continue;
+            for (i = 0; bl->grade && i < b->nignore; i++)
+                ignored |= strcmp(bl->grade, b->ignore[i]) == 0;
+            if (!ignored)
+                return 0;
+        }
+        return 1;
+    }
     case KH_RULE_BINARY:
         return p->cond && isnan(p->cond[u]);
     case KH_RULE_BANDS:
@@ -365,7 +382,14 @@ int kh_leaf_unit(struct kh_result *r, int ni, const struct node_prep *p, size_t 
     in.b = bc ? bc[u] : NAN;
     in.W = kh_node_w(r, ni, u);
     in.files = (const char *const *)ds->files;
-    if (rule_input_missing(nd, p, u, in.x)) {
+    if (nd->group == KH_GROUP_TAG && p->group[u] < 0)
+        return kh_err_set(err, KH_EINVAL, s->file, nd->pos.line, nd->pos.col,
+                          "unit '%s' (%s) does not carry the tag '%s' that indicator '%s' "
+                          "compares within (group: tag:%s); add the tag in units.csv, or limit "
+                          "the indicator to some categories with only:",
+                          ds->units[u].id, ds->units[u].name ? ds->units[u].name : "",
+                          nd->group_tag, nd->id, nd->group_tag);
+    if (rule_input_missing(r, nd, p, u, in.x)) {
         switch (nd->missing) {
         case KH_MISSING_ZERO:
             *score = 0;

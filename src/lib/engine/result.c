@@ -23,6 +23,56 @@ static int scope_group(const struct kh_result *r, size_t u, int all)
     return all ? 0 : r->cat[u];
 }
 
+struct keys_sort {
+    double **keys;
+    int nkeys;
+};
+
+/* Higher keys first, missing keys last, then unit order. */
+static int cmp_keys(const void *pa, const void *pb, void *ctx)
+{
+    const struct keys_sort *ks = ctx;
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    int k;
+    for (k = 0; k < ks->nkeys; k++) {
+        double p = ks->keys[k][a], q = ks->keys[k][b];
+        if (isnan(p) != isnan(q))
+            return isnan(p) ? 1 : -1;
+        if (!isnan(p) && p != q)
+            return p > q ? -1 : 1;
+    }
+    return a < b ? -1 : a > b;
+}
+
+/*
+ * Fold several tie-break keys into one column for kh_rank_groups: each
+ * unit's place when sorted by all keys, as a number where higher is better.
+ * Returns a malloc'ed column or NULL when out of memory.
+ */
+static double *combined_tiebreak(const struct kh_result *r, double **keys, int nkeys)
+{
+    struct keys_sort ks = {keys, nkeys};
+    size_t *order = malloc(sizeof(size_t) * (r->n ? r->n : 1)), i;
+    double *tb = malloc(sizeof(double) * (r->n ? r->n : 1));
+
+    if (!order || !tb) {
+        free(order);
+        free(tb);
+        return NULL;
+    }
+    for (i = 0; i < r->n; i++)
+        order[i] = i;
+    if (kh_sort(order, r->n, sizeof(size_t), cmp_keys, &ks)) {
+        free(order);
+        free(tb);
+        return NULL;
+    }
+    for (i = 0; i < r->n; i++)
+        tb[order[i]] = (double)(r->n - i);
+    free(order);
+    return tb;
+}
+
 static int rank_totals(struct kh_result *r, const double *tiebreak, struct kh_err *err)
 {
     const struct kh_scheme *s = r->s;
@@ -299,8 +349,18 @@ int kh_result_finish(struct kh_result *r, struct kh_err *err)
     }
     if (rc)
         goto out;
-    if ((rc = rank_totals(r, s->rank_ties == KH_TIES_ORDINAL && T->ntiebreak ? keys[0] : NULL,
-                          err)))
+    if (s->rank_ties == KH_TIES_ORDINAL && T->ntiebreak) {
+        double *tb = combined_tiebreak(r, keys, T->ntiebreak);
+        if (!tb) {
+            rc = kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
+            goto out;
+        }
+        rc = rank_totals(r, tb, err);
+        free(tb);
+    } else {
+        rc = rank_totals(r, NULL, err);
+    }
+    if (rc)
         goto out;
     if ((rc = eval_vetoes(r, err)))
         goto out;

@@ -270,8 +270,8 @@ int ld_expr(struct ld *L, const struct kh_ynode *n, const char *what, int ctx, i
                        what, kh_ykind_name(n));
     pos.file = L->file;
     pos.line = n->line;
-    /* Quoted scalars start one column after their quote. */
-    pos.col = n->col + (n->plain ? 0 : 1);
+    /* libfyaml's mark of a quoted scalar is already past the opening quote. */
+    pos.col = n->col;
     rc = kh_expr_parse(n->text, &pos, out, L->err);
     if (rc)
         return rc;

@@ -888,6 +888,33 @@ static void test_engine_tag_group_names_the_missing_tag(void **state)
     kh_scheme_free(s);
 }
 
+static void test_engine_explain_cites_records_built_in_code(void **state)
+{
+    struct kh_scheme *s = NULL;
+    struct kh_dataset *ds = kh_dataset_new();
+    struct kh_result *r = NULL;
+    struct kh_err err;
+    struct kh_buf b;
+    const char *sc = HEAD "inputs: {v: {name: V, aggregate: sum}}\nindicators:\n"
+                          "  - {id: g, name: G, points: 10, value: v, rule: ratio}\n";
+    (void)state;
+    kh_err_clear(&err);
+    assert_int_equal(kh_scheme_load_mem("s.yaml", sc, strlen(sc), &s, &err), KH_OK);
+    assert_true(kh_dataset_add_unit(ds, "A", "甲", "town", NULL, NULL, &err) >= 0);
+    assert_int_equal(kh_dataset_add_value(ds, "A", "v", "2024-01", 4, &err), KH_OK);
+    assert_int_equal(kh_dataset_add_value(ds, "A", "v", "2024-02", 4, &err), KH_OK);
+    assert_int_equal(kh_dataset_add_target(ds, "A", "v", "2024", 10, NAN, &err), KH_OK);
+    assert_int_equal(kh_score(s, ds, "2024", &r, &err), KH_OK);
+    kh_buf_init(&b, 0);
+    assert_int_equal(kh_explain(r, 0, 1, &b, &err), KH_OK);
+    assert_non_null(strstr(kh_buf_str(&b), "(程序添加 added in code):0 (2024-01 = 4)"));
+    NEAR(kh_result_score(r, 0, 1), 8);
+    kh_buf_free(&b);
+    kh_result_free(r);
+    kh_dataset_free(ds);
+    kh_scheme_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -922,6 +949,7 @@ int main(void)
         cmocka_unit_test(test_engine_ordinal_ranks_use_every_tiebreak_key),
         cmocka_unit_test(test_engine_ballot_without_marks_follows_missing_policy),
         cmocka_unit_test(test_engine_tag_group_names_the_missing_tag),
+        cmocka_unit_test(test_engine_explain_cites_records_built_in_code),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -243,7 +243,7 @@ double kh_input_value(const struct kh_result *r, int input, int u, const struct 
             exact_v = v->value;
             has_exact = 1;
             if (rows)
-                kh_buf_printf(rows, "%s:%d (%s = %s)", ds->files[v->file], v->line,
+                kh_buf_printf(rows, "%s:%d (%s = %s)", kh_src_file(ds, v->file), v->line,
                               kh_period_format(&v->period, pt), kh_num(v->value, num));
         } else if (how != KH_AGG_NONE && v->period.kind != KH_PERIOD_YEAR &&
                    !isnan(v->value) && within(p, &v->period, ytd)) {
@@ -264,7 +264,7 @@ double kh_input_value(const struct kh_result *r, int input, int u, const struct 
             if (v->unit != u || v->period.kind != used_kind || isnan(v->value) ||
                 !within(p, &v->period, ytd))
                 continue;
-            kh_buf_printf(rows, "%s%s:%d (%s = %s)", k++ ? ", " : "", ds->files[v->file],
+            kh_buf_printf(rows, "%s%s:%d (%s = %s)", k++ ? ", " : "", kh_src_file(ds, v->file),
                           v->line, kh_period_format(&v->period, pt), kh_num(v->value, num));
         }
         kh_buf_printf(rows, " → %s%d期 = %s", hows[how], a->n, kh_num(agg_value(a, how), num));

@@ -185,8 +185,7 @@ int kh_score(const struct kh_scheme *s, const struct kh_dataset *ds, const char 
         r->tier[u] = -1;
         r->cat[u] = un->category ? kh_scheme_category(s, un->category) : -1;
         if (r->cat[u] < 0) {
-            rc = kh_err_set(err, KH_EINVAL, ds->files && un->file < ds->nfiles ? ds->files[un->file]
-                                                                               : NULL,
+            rc = kh_err_set(err, KH_EINVAL, un->file >= 0 ? kh_src_file(ds, un->file) : NULL,
                             un->line, 0,
                             "unit '%s' (%s) has category '%s', which scheme '%s' does not "
                             "define; its categories are listed under categories:",

@@ -154,6 +154,13 @@ double kh_node_combine(struct kh_result *r, int ni, size_t u, int *flag, struct 
 /* The node's points W for unit u (NaN: not applicable). */
 double kh_node_w(const struct kh_result *r, int ni, size_t u);
 
+/* The file name a record came from, for citing it ("(程序添加)" for records
+ * built in code, whose file index is -1). */
+static inline const char *kh_src_file(const struct kh_dataset *ds, int file)
+{
+    return file >= 0 && file < ds->nfiles ? ds->files[file] : "(程序添加 added in code)";
+}
+
 /* Non-zero if event e falls within the scored period (engine.c). */
 int kh_event_in_period(const struct kh_result *r, const struct kh_event *e);
 

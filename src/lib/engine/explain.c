@@ -44,7 +44,7 @@ static void cite_target(const struct kh_result *r, int input, size_t u, int base
     }
     if (hit) {
         char pt[KH_PERIOD_TEXT];
-        kh_buf_printf(b, "  ← %s:%d (%s)", ds->files[hit->file], hit->line,
+        kh_buf_printf(b, "  ← %s:%d (%s)", kh_src_file(ds, hit->file), hit->line,
                       kh_period_format(&hit->period, pt));
     } else {
         kh_buf_puts(b, "  ← 无数据");

@@ -138,7 +138,7 @@ static size_t map_lookup(const struct ds_map *m, uint32_t h, map_eq_fn eq,
 static int map_enter(struct ds_map *m, uint32_t h, map_eq_fn eq, const struct kh_dataset *ds,
                      const void *key, size_t idx, size_t *dup)
 {
-    size_t slot, found;
+    size_t slot = 0, found;
 
     if (map_reserve(m, m->count + 1))
         return KH_ENOMEM;
@@ -359,7 +359,7 @@ int ds_indicator_intern(struct kh_dataset *ds, const char *s, size_t n)
     struct ds_priv *pv = ds_priv(ds);
     struct str_key k = {s, n};
     uint32_t h = ds_hash_str(s, n);
-    size_t found, slot;
+    size_t found, slot = 0;
     char *copy;
 
     if (map_reserve(&pv->indicator_map, pv->indicator_map.count + 1))

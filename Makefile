@@ -9,12 +9,15 @@ JOBS ?= 2
 FUZZ_SECONDS ?= 300
 CMAKE ?= cmake
 
-.PHONY: all deps build run test test-build fuzz-build fuzz format clean
+.PHONY: all deps test-deps build run test test-build fuzz-build fuzz format clean
 
 all: build
 
 deps:
-	@sh tools/install-deps.sh
+	@sh tools/install-deps.sh run
+
+test-deps:
+	@sh tools/install-deps.sh test
 
 build: deps
 	$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF
@@ -23,12 +26,12 @@ build: deps
 run: build
 	./build/kaohe demo
 
-test-build: deps
+test-build: test-deps
 	$(CMAKE) -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=gcc \
 	    -DKH_SANITIZE=ON -DKH_WERROR=ON
 	$(CMAKE) --build build-test -j $(JOBS)
 
-fuzz-build: deps
+fuzz-build: test-deps
 	$(CMAKE) -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
 	    -DKH_FUZZ=ON -DKH_WERROR=ON -DKH_FUZZ_SECONDS=$(or $(SECONDS_EACH),5)
 	$(CMAKE) --build build-fuzz -j $(JOBS)

@@ -2,24 +2,39 @@
 # install-deps.sh — install what building and testing kaohe needs, and nothing
 # that is already there.
 #
-# Called by `make run` and `make test` (and so by .ci/run). On Debian 12 as
+# Called by `make run`, `make test` (and so by .ci/run) and `make bench`,
+# with the mode as its argument. On Debian 12 as
 # root it apt-get installs the missing packages; as another user it only
 # reports them. The package list is the single place where kaohe's system
 # dependencies are named: keep it in step with CMakeLists.txt.
 set -eu
 
-# Build and test toolchain, then libraries (the -dev packages).
+# What to install: `run` (build and run), `test` (also the test tools),
+# `bench` (also the peers benchmarks compare kaohe with).
+MODE=${1:-run}
+
+# Build toolchain and libraries (the -dev packages).
 PKGS="
 build-essential
 cmake
 pkg-config
-clang
-libclang-rt-14-dev
 libfyaml-dev
 libjansson-dev
 libsqlite3-dev
-libcmocka-dev
+libzip-dev
+libexpat1-dev
+libxlsxwriter-dev
+libsodium-dev
 "
+# Tests: clang and its libFuzzer runtime, cmocka, and LibreOffice Calc for
+# spreadsheet round trips.
+if [ "$MODE" = test ] || [ "$MODE" = bench ]; then
+    PKGS="$PKGS clang libclang-rt-14-dev libcmocka-dev libreoffice-calc"
+fi
+# Benchmarks: the sqlite3 shell, pandas, Node.js for DuckDB, hyperfine.
+if [ "$MODE" = bench ]; then
+    PKGS="$PKGS sqlite3 python3 python3-pandas nodejs npm hyperfine time"
+fi
 
 missing=""
 for p in $PKGS; do

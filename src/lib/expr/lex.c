@@ -12,6 +12,7 @@
  * (code points), not bytes.
  */
 #include "base/common.h"
+#include "base/utf8.h"
 
 #include "expr/expr_int.h"
 
@@ -76,48 +77,6 @@ int expr_cut(const char *s, size_t n, size_t max)
 
 /* ---- UTF-8 ------------------------------------------------------------ */
 
-/*
- * Decode the UTF-8 character at s[0..n) into *cp. Returns its length in
- * bytes, or 0 if the bytes are not well-formed UTF-8 (overlong forms,
- * surrogates and values above U+10FFFF included).
- */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    uint32_t c;
-    size_t len, k;
-
-    if (n == 0)
-        return 0;
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-        len = 2;
-        c = s[0] & 0x1F;
-    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-        len = 3;
-        c = s[0] & 0x0F;
-    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-        len = 4;
-        c = s[0] & 0x07;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (k = 1; k < len; k++) {
-        if ((s[k] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[k] & 0x3F);
-    }
-    if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-        (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return len;
-}
-
 /* Characters that look like operators but are not ASCII, and what to type. */
 static const struct {
     uint32_t cp;
@@ -177,7 +136,7 @@ static int check_wide(struct expr_lexer *lx, size_t off, size_t *len)
     const unsigned char *s = (const unsigned char *)lx->src->text;
     uint32_t cp;
     char alt[8];
-    size_t n = utf8_decode(s + off, lx->src->len - off, &cp);
+    size_t n = kh_utf8_decode(s + off, lx->src->len - off, &cp);
 
     if (n == 0)
         return expr_src_error(lx->src, lx->err, KH_EINVAL, off,

@@ -9,6 +9,7 @@
 
 #include <iconv.h>
 
+#include "base/utf8.h"
 #include "io/encoding.h"
 
 /* Valid multi-byte UTF-8 sequences before the first bad byte from which a
@@ -42,41 +43,11 @@ void kh_enc_text_free(struct kh_enc_text *t)
     memset(t, 0, sizeof(*t));
 }
 
-/*
- * Length of the valid UTF-8 sequence starting at s[0] (s[0] >= 0x80) with
- * `left` bytes available, or 0 if it is invalid or cut off.
- */
+/* Length of the valid UTF-8 sequence at s[0] with `left` bytes, or 0. */
 static size_t utf8_seq_len(const unsigned char *s, size_t left)
 {
-    unsigned char c = s[0];
-    unsigned char lo = 0x80, hi = 0xBF;
-    size_t n, i;
-
-    if (c >= 0xC2 && c <= 0xDF)
-        n = 2;
-    else if (c >= 0xE0 && c <= 0xEF)
-        n = 3;
-    else if (c >= 0xF0 && c <= 0xF4)
-        n = 4;
-    else
-        return 0;
-    if (left < n)
-        return 0;
-    /* The second byte's range excludes overlongs, surrogates, > U+10FFFF. */
-    if (c == 0xE0)
-        lo = 0xA0;
-    else if (c == 0xED)
-        hi = 0x9F;
-    else if (c == 0xF0)
-        lo = 0x90;
-    else if (c == 0xF4)
-        hi = 0x8F;
-    if (s[1] < lo || s[1] > hi)
-        return 0;
-    for (i = 2; i < n; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-    return n;
+    uint32_t cp;
+    return kh_utf8_decode(s, left, &cp);
 }
 
 size_t kh_enc_utf8_check(const char *s, size_t len, size_t *multibyte)

@@ -6,6 +6,7 @@
  * added to the fullwidth block. UTF-8 is decoded strictly (RFC 3629).
  */
 #include "base/common.h"
+#include "base/utf8.h"
 
 #include "kaohe/text.h"
 
@@ -177,48 +178,6 @@ static int codepoint_width(uint32_t cp)
     return 1;
 }
 
-/*
- * Decode the strict UTF-8 sequence at s (s[0] >= 0x80, NUL-terminated
- * string) into *cp. Returns its length, or 0 if s[0] does not start a valid
- * sequence.
- */
-static int utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-    unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-    uint32_t v;
-    int n, i;
-
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        v = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        v = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        v = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (c == 0xE0)
-        lo = 0xA0;
-    else if (c == 0xED)
-        hi = 0x9F;
-    else if (c == 0xF0)
-        lo = 0x90;
-    else if (c == 0xF4)
-        hi = 0x8F;
-    if (s[1] < lo || s[1] > hi)
-        return 0; /* also stops at the terminating NUL */
-    for (i = 1; i < n; i++) {
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-        v = v << 6 | (s[i] & 0x3F);
-    }
-    *cp = v;
-    return n;
-}
-
 int kh_text_width(const char *utf8)
 {
     const unsigned char *p = (const unsigned char *)utf8;
@@ -232,7 +191,7 @@ int kh_text_width(const char *utf8)
         if (*p < 0x80) {
             w++;
             p++;
-        } else if ((n = utf8_decode(p, &cp)) > 0) {
+        } else if ((n = (int)kh_utf8_decode(p, 4, &cp)) > 0) {
             w += codepoint_width(cp);
             p += n;
         } else {

@@ -142,6 +142,24 @@ static int ballot_index(struct kh_result *r, const struct kh_rule_ballot *b, str
     return KH_OK;
 }
 
+/*
+ * *out = a new column: e evaluated over the node's group, or, without e, a
+ * copy of `fallback` (all NaN when that is NULL too).
+ */
+static int eval_or_copy(struct kh_result *r, const struct node_prep *p, const struct kh_expr *e,
+                        const double *fallback, double **out, struct kh_err *err)
+{
+    size_t u;
+
+    if (!(*out = newcol(r->n)))
+        return oom(err);
+    if (e)
+        return kh_eval(r, e, p->group, p->ngroups, *out, err);
+    for (u = 0; u < r->n; u++)
+        (*out)[u] = fallback ? fallback[u] : NAN;
+    return KH_OK;
+}
+
 int kh_node_prepare(struct kh_result *r, int ni, struct node_prep *p, struct kh_err *err)
 {
     const struct kh_node *nd = &r->s->nodes[ni];
@@ -190,13 +208,7 @@ int kh_node_prepare(struct kh_result *r, int ni, struct node_prep *p, struct kh_
 
     switch (ru->kind) {
     case KH_RULE_STEPS:
-        if (!(p->ref = newcol(r->n)))
-            return oom(err);
-        if (ru->u.steps.ref)
-            return kh_eval(r, ru->u.steps.ref, p->group, p->ngroups, p->ref, err);
-        for (u = 0; u < r->n; u++)
-            p->ref[u] = t ? t[u] : NAN;
-        return KH_OK;
+        return eval_or_copy(r, p, ru->u.steps.ref, t, &p->ref, err);
     case KH_RULE_RANK: {
         double *by = newcol(r->n);
         p->rank = malloc(sizeof(int) * (r->n ? r->n : 1));
@@ -270,17 +282,9 @@ int kh_node_prepare(struct kh_result *r, int ni, struct node_prep *p, struct kh_
             p->cond[u] = !x || isnan(x[u]) ? NAN : (x[u] > 0 ? 1 : 0);
         return KH_OK;
     case KH_RULE_BANDS:
-        if (!(p->computed = newcol(r->n)))
-            return oom(err);
-        if (ru->u.bands.on)
-            return kh_eval(r, ru->u.bands.on, p->group, p->ngroups, p->computed, err);
-        for (u = 0; u < r->n; u++)
-            p->computed[u] = x ? x[u] : NAN;
-        return KH_OK;
+        return eval_or_copy(r, p, ru->u.bands.on, x, &p->computed, err);
     case KH_RULE_FORMULA:
-        if (!(p->computed = newcol(r->n)))
-            return oom(err);
-        return kh_eval(r, ru->u.formula.expr, p->group, p->ngroups, p->computed, err);
+        return eval_or_copy(r, p, ru->u.formula.expr, NULL, &p->computed, err);
     case KH_RULE_BALLOT:
         p->ballot_valid = malloc(r->ds->nballots ? r->ds->nballots : 1);
         if (!p->ballot_valid || ballot_index(r, &ru->u.ballot, p))

@@ -116,10 +116,11 @@ int kh_buf_vprintf(struct kh_buf *b, const char *fmt, va_list ap) KH_PRINTF(2, 0
 int kh_buf_json_str(struct kh_buf *b, const char *s);
 
 /*
- * Append s as one CSV field (RFC 4180): quoted when it holds a comma, quote,
- * CR or LF, or begins with a character a spreadsheet would take for a
- * formula (= + - @), in which case a leading apostrophe is NOT added but the
- * field is quoted; quotes are doubled.
+ * Append s as one CSV field (RFC 4180): quoted, with quotes doubled, when it
+ * holds a comma, quote, CR or LF. A field that begins like a spreadsheet
+ * formula (= + - @ TAB CR) and is not a plain number gets a leading
+ * apostrophe, so that Excel or WPS shows it as text instead of running it
+ * (CSV injection).
  */
 int kh_buf_csv_field(struct kh_buf *b, const char *s);
 

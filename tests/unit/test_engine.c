@@ -99,7 +99,7 @@ static void test_engine_aggregates_months_by_sum_mean_last(void **state)
               "id,name,category\nA,甲,town\nB,乙,town\n",
               "unit,indicator,period,value\n"
               "A,rev,2024-01,1\nA,rev,2024-02,2\nA,rev,2024-03,3\nA,rev,2023-12,100\n"
-              "A,rate,2024-01,4\nA,rate,2024-02,6\n"
+              "A,rate,2024-01,4\nA,rate,2024-02,6\nA,rate,2024-03,5\n"
               "A,ytd,2024-01,1\nA,ytd,2024-03,9\nA,ytd,2024-02,5\n"
               "B,rev,2024Q1,7\nB,rev,2024-01,50\nB,rate,2024Q1,3\nB,ytd,2024Q1,8\n",
               NULL, NULL, "2024Q1");
@@ -523,7 +523,7 @@ static void test_engine_explain_cites_clause_rows_and_effect(void **state)
     const char *t;
     (void)state;
     setup_fix(&f,
-              HEAD "inputs: {rev: {name: 收入, aggregate: sum}}\n"
+              HEAD "inputs: {rev: {name: 收入, aggregate: sum, partial: allow}}\n"
                    "indicators:\n"
                    "  - {id: r, name: 收入完成率, points: 20, value: rev, clause: "
                    "按完成比例得分, rule: ratio}\n",
@@ -707,9 +707,10 @@ static void test_engine_progress_compares_completion_with_elapsed_time(void **st
     struct kh_err err;
     int n;
     (void)state;
-    /* June: half the year has passed. A 60% 绿, 47% 黄 (≥ 0.9 × 50%), 30% 红. */
+    /* June: half the year has passed. A 60% 绿, 47% 黄 (≥ 0.9 × 50%), 30% 红.
+     * Months filed sparsely, so the input allows partial sums. */
     setup_fix(&f,
-              HEAD "inputs: {rev: {name: 收入, aggregate: sum}}\n"
+              HEAD "inputs: {rev: {name: 收入, aggregate: sum, partial: allow}}\n"
                    "indicators:\n"
                    "  - {id: r, name: 收入, points: 10, value: rev, progress: true, rule: "
                    "ratio}\n",
@@ -895,7 +896,8 @@ static void test_engine_explain_cites_records_built_in_code(void **state)
     struct kh_result *r = NULL;
     struct kh_err err;
     struct kh_buf b;
-    const char *sc = HEAD "inputs: {v: {name: V, aggregate: sum}}\nindicators:\n"
+    const char *sc = HEAD "inputs: {v: {name: V, aggregate: sum, partial: allow}}\n"
+                          "indicators:\n"
                           "  - {id: g, name: G, points: 10, value: v, rule: ratio}\n";
     (void)state;
     kh_err_clear(&err);

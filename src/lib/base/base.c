@@ -317,25 +317,29 @@ int kh_buf_json_str(struct kh_buf *b, const char *s)
 
 int kh_buf_csv_field(struct kh_buf *b, const char *s)
 {
-    int quote = strpbrk(s, ",\"\r\n") != NULL || s[0] == '=' || s[0] == '+' ||
-                s[0] == '-' || s[0] == '@';
+    int quote = strpbrk(s, ",\"\r\n") != NULL;
+    int defuse = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+                 s[0] == '\r';
     const char *p;
+    double d;
 
-    /* A leading '-' on a plain number is not a formula: keep numbers bare. */
-    if (s[0] == '-' && !strpbrk(s, ",\"\r\n")) {
-        double d;
-        if (kh_parse_double(s, &d) == KH_OK)
-            quote = 0;
-    }
-    if (!quote)
+    /* A spreadsheet evaluates a field that starts like a formula even when
+     * it is quoted; a leading apostrophe makes it text. Plain numbers
+     * ("-12.5") are left alone. */
+    if (defuse && kh_parse_double(s, &d) == KH_OK)
+        defuse = 0;
+    if (!quote && !defuse)
         return kh_buf_puts(b, s);
-    kh_buf_putc(b, '"');
+    if (quote)
+        kh_buf_putc(b, '"');
+    if (defuse)
+        kh_buf_putc(b, '\'');
     for (p = s; *p; p++) {
         if (*p == '"')
             kh_buf_putc(b, '"');
         kh_buf_putc(b, *p);
     }
-    return kh_buf_putc(b, '"');
+    return quote ? kh_buf_putc(b, '"') : KH_OK;
 }
 
 int kh_buf_double(struct kh_buf *b, double v, const char *nan_text)

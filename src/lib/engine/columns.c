@@ -145,13 +145,33 @@ static double agg_value(const struct agg *a, int how)
     return NAN;
 }
 
-/* Finest sub-period kind present (months before quarters before halves). */
-static const struct agg *finest(const struct agg *a3)
+/*
+ * The aggregate to use for period p (or the year to date): the finest
+ * sub-period kind present (months before quarters before halves), provided
+ * it covers the period — every sub-period filed for sum, mean, min and max;
+ * for last, one that ends with the period — unless partial_ok. NULL when
+ * nothing usable was filed; *incomplete is set when something was, but not
+ * enough.
+ */
+static const struct agg *finest(const struct agg *a3, const struct kh_period *p, int ytd,
+                                int how, int partial_ok, int *incomplete)
 {
-    int k;
-    for (k = 0; k < 3; k++)
-        if (a3[k].n)
-            return &a3[k];
+    static const int months_per[3] = {1, 3, 6};
+    int k, first = ytd ? 1 : kh_period_first_month(p), last = kh_period_last_month(p);
+
+    *incomplete = 0;
+    for (k = 0; k < 3; k++) {
+        const struct agg *a = &a3[k];
+        if (!a->n)
+            continue;
+        if (partial_ok)
+            return a;
+        if (how == KH_AGG_LAST ? a->last_key == last
+                               : a->n == (last - first + 1) / months_per[k])
+            return a;
+        *incomplete = 1;
+        return NULL;
+    }
     return NULL;
 }
 
@@ -208,8 +228,10 @@ static int input_column(struct kh_result *r, int input, const struct kh_period *
         }
     }
     if (acc) {
+        int partial_ok = r->s->inputs[input].partial_ok, incomplete;
         for (u = 0; u < r->n; u++) {
-            const struct agg *a = exact_hit[u] ? NULL : finest(&acc[u * 3]);
+            const struct agg *a =
+                exact_hit[u] ? NULL : finest(&acc[u * 3], p, ytd, how, partial_ok, &incomplete);
             if (a)
                 col[u] = agg_value(a, how);
         }
@@ -228,7 +250,7 @@ double kh_input_value(const struct kh_result *r, int input, int u, const struct 
     struct agg a3[3];
     const struct agg *a;
     double exact_v = NAN;
-    int has_exact = 0;
+    int has_exact = 0, incomplete;
     size_t i;
     char pt[KH_PERIOD_TEXT], num[32];
 
@@ -252,9 +274,13 @@ double kh_input_value(const struct kh_result *r, int input, int u, const struct 
     }
     if (has_exact)
         return exact_v;
-    a = finest(a3);
-    if (!a)
+    a = finest(a3, p, ytd, how, r->s->inputs[input].partial_ok, &incomplete);
+    if (!a) {
+        if (incomplete && rows)
+            kh_buf_puts(rows, "分期数据不完整, 视为缺数据 (incomplete sub-periods; the input "
+                              "may say partial: allow)");
         return NAN;
+    }
     used_kind = a == &a3[0] ? KH_PERIOD_MONTH : a == &a3[1] ? KH_PERIOD_QUARTER : KH_PERIOD_HALF;
     if (rows) {
         static const char *const hows[] = {"", "合计", "平均", "取最新", "取最小", "取最大"};

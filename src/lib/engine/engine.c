@@ -18,6 +18,8 @@ double kh_round(double v, int decimals)
     if (!isfinite(v))
         return v;
     scale = decimals >= 0 && decimals < 16 ? pow10[decimals] : pow(10, decimals);
+    if (fabs(v) * scale >= 9007199254740992.0) /* 2^53: no fraction left to round */
+        return v;
     /* Fast path: far from a half, the binary error (a few ulps of m, below
      * 1e-6 while |m| < 1e9) cannot change the result. */
     m = v * scale;
@@ -195,6 +197,17 @@ int kh_score(const struct kh_scheme *s, const struct kh_dataset *ds, const char 
             return rc;
         }
     }
+    /* Parameter keys that are not categories must be units of the data. */
+    for (i = 0; i < s->nunit_keys; i++)
+        if (kh_dataset_unit(ds, s->unit_keys[i].key) < 0) {
+            rc = kh_err_set(err, KH_EINVAL, s->file, s->unit_keys[i].pos.line,
+                            s->unit_keys[i].pos.col,
+                            "'%s' is neither a category of the scheme nor a unit in the data "
+                            "(parameters differ by category id or unit id)",
+                            s->unit_keys[i].key);
+            kh_result_free(r);
+            return rc;
+        }
     if (build_indexes(r))
         goto nomem;
     if ((rc = kh_node_compute(r, 0, err)) || (rc = kh_result_finish(r, err))) {

@@ -607,8 +607,9 @@ double kh_node_combine(struct kh_result *r, int ni, size_t u, int *flag, struct 
                       kh_num(acc + extra, a));
         if (present && sumw_present < sumw_all && sumw_present > 0) {
             v *= sumw_all / sumw_present;
+            char t4[32];
             kh_trace_line(tr, "有子项缺数据, 按比例折算: %s × %s / %s = %s", kh_num(acc, a),
-                          kh_num(sumw_all, b), kh_num(sumw_present, t3), kh_num(v, a));
+                          kh_num(sumw_all, b), kh_num(sumw_present, t3), kh_num(v, t4));
         }
         break;
     case KH_COMBINE_MEAN:
@@ -660,6 +661,32 @@ static int fill_means(struct kh_result *r, int ni, const struct node_prep *p)
             r->score[ni][u] = cnt[p->group[u]] ? sum[p->group[u]] / (double)cnt[p->group[u]] : 0;
     free(sum);
     free(cnt);
+    return KH_OK;
+}
+
+/*
+ * A score the node did compute (not excluded, not another category's) must
+ * be a finite number: NaN from a multiplier or a when: score, or an
+ * overflow, is an error naming the node and the unit, never a silent
+ * re-weighting of the parent.
+ */
+static int check_finite(struct kh_result *r, int ni, struct kh_err *err)
+{
+    const struct kh_node *nd = &r->s->nodes[ni];
+    size_t u;
+
+    for (u = 0; u < r->n; u++) {
+        int f = r->flag[ni][u];
+        if (f == KH_FLAG_NA || f == KH_FLAG_EXCLUDED || isfinite(r->score[ni][u]))
+            continue;
+        return kh_err_set(err, KH_EINVAL, r->s->file, nd->pos.line, nd->pos.col,
+                          "indicator '%s', unit '%s' (%s): the score is not a number (%s); "
+                          "check its multiplier: and when: expressions and the data they read "
+                          "(a missing attribute, a division by zero, a value too large)",
+                          nd->id, r->ds->units[u].id,
+                          r->ds->units[u].name ? r->ds->units[u].name : "",
+                          isnan(r->score[ni][u]) ? "NaN" : "infinite");
+    }
     return KH_OK;
 }
 
@@ -723,7 +750,9 @@ int kh_node_compute(struct kh_result *r, int ni, struct kh_err *err)
             if (r->flag[ni][u] != KH_FLAG_NA)
                 r->score[ni][u] = kh_node_post(r, ni, &p, u, r->score[ni][u], NULL);
     }
-    if (nd->has_progress && (rc = KH_OK, 1)) {
+    if ((rc = check_finite(r, ni, err)))
+        goto out;
+    if (nd->has_progress) {
         const double *x = col_of(r, nd->slot_x), *t = col_of(r, nd->slot_t);
         double el = kh_period_elapsed(&r->period);
         r->progress[ni] = malloc(r->n ? r->n : 1);

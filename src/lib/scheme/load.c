@@ -85,14 +85,45 @@ int ld_keys(struct ld *L, const struct kh_ynode *map, const char *what,
     return KH_OK;
 }
 
+/* First control character (C0 or DEL) in s, allowing \n and \t when
+ * `lines`; -1 if none. */
+static int control_char(const char *s, int lines)
+{
+    const unsigned char *p;
+    for (p = (const unsigned char *)s; *p; p++)
+        if ((*p < 0x20 || *p == 0x7F) && !(lines && (*p == '\n' || *p == '\t')))
+            return *p;
+    return -1;
+}
+
 int ld_str(struct ld *L, const struct kh_ynode *n, const char *what, char **out)
 {
+    int c;
+
     if (!n || n->kind != KH_Y_SCALAR || kh_ynull(n))
         return ld_fail(L, n, "%s: expected text, found %s", what,
                        n && n->kind == KH_Y_SCALAR ? "nothing" : kh_ykind_name(n));
+    if (strlen(n->text) != n->len || (c = control_char(n->text, 1)) >= 0)
+        return ld_fail(L, n, "%s: control character 0x%02X is not allowed in text", what,
+                       strlen(n->text) != n->len ? 0 : c);
     *out = kh_strdup(n->text);
     if (!*out)
         return kh_err_set(L->err, KH_ENOMEM, L->file, n->line, n->col, "out of memory");
+    return KH_OK;
+}
+
+int ld_name(struct ld *L, const struct kh_ynode *n, const char *what, char **out)
+{
+    int rc = ld_str(L, n, what, out), c;
+    if (rc)
+        return rc;
+    if ((c = control_char(*out, 0)) >= 0) {
+        free(*out);
+        *out = NULL;
+        return ld_fail(L, n, "%s: control character 0x%02X (a line break or tab) is not "
+                             "allowed in a name",
+                       what, c);
+    }
     return KH_OK;
 }
 
@@ -251,6 +282,8 @@ int ld_param(struct ld *L, const struct kh_ynode *n, const char *what, struct kh
         if (!p->over[p->nover].key)
             return kh_err_set(L->err, KH_ENOMEM, L->file, k->line, k->col, "out of memory");
         p->over[p->nover].cat = kh_scheme_category(L->s, k->text);
+        if (p->over[p->nover].cat < 0 && (rc = ld_unit_key(L, k)))
+            return rc;
         p->over[p->nover].v = d;
         p->over[p->nover].pct = pct;
         p->nover++;
@@ -307,7 +340,7 @@ static int load_header(struct ld *L, const struct kh_ynode *n)
         return rc;
     if ((rc = ld_ident(L, kh_ymap_get(n, "id"), "scheme.id", &s->id)))
         return rc;
-    if ((rc = ld_str(L, kh_ymap_get(n, "name"), "scheme.name", &s->name)))
+    if ((rc = ld_name(L, kh_ymap_get(n, "name"), "scheme.name", &s->name)))
         return rc;
     if ((v = kh_ymap_get(n, "version")) && (rc = ld_str(L, v, "scheme.version", &s->version)))
         return rc;
@@ -357,12 +390,12 @@ static int load_categories(struct ld *L, const struct kh_ynode *n)
         if (kh_scheme_category(s, c->id) != s->ncats - 1)
             return ld_fail(L, k, "category '%s' defined twice", c->id);
         if (v->kind == KH_Y_SCALAR && !kh_ynull(v)) {
-            if ((rc = ld_str(L, v, "category name", &c->name)))
+            if ((rc = ld_name(L, v, "category name", &c->name)))
                 return rc;
         } else {
             if ((rc = ld_keys(L, v, "category", keys)))
                 return rc;
-            if ((rc = ld_str(L, kh_ymap_get(v, "name"), "category name", &c->name)))
+            if ((rc = ld_name(L, kh_ymap_get(v, "name"), "category name", &c->name)))
                 return rc;
         }
     }
@@ -440,7 +473,8 @@ static const char *const agg_names[] = {"none", "sum", "mean", "last", "min", "m
 
 static int load_inputs(struct ld *L, const struct kh_ynode *n)
 {
-    static const char *const keys[] = {"name", "unit", "aggregate", NULL};
+    static const char *const keys[] = {"name", "unit", "aggregate", "partial", NULL};
+    static const char *const partial_names[] = {"refuse", "allow", NULL};
     struct kh_scheme *s = L->s;
     int i, len, rc;
 
@@ -466,18 +500,21 @@ static int load_inputs(struct ld *L, const struct kh_ynode *n)
         in->pos.col = k->col;
         s->ninputs++;
         if (v->kind == KH_Y_SCALAR && !kh_ynull(v)) {
-            if ((rc = ld_str(L, v, "input name", &in->name)))
+            if ((rc = ld_name(L, v, "input name", &in->name)))
                 return rc;
             continue;
         }
         if ((rc = ld_keys(L, v, in->id, keys)))
             return rc;
-        if ((rc = ld_str(L, kh_ymap_get(v, "name"), "input name", &in->name)))
+        if ((rc = ld_name(L, kh_ymap_get(v, "name"), "input name", &in->name)))
             return rc;
         if ((a = kh_ymap_get(v, "unit")) && (rc = ld_str(L, a, "input unit", &in->unit)))
             return rc;
         if ((a = kh_ymap_get(v, "aggregate")) &&
             (rc = ld_enum(L, a, "input aggregate", agg_names, &in->aggregate)))
+            return rc;
+        if ((a = kh_ymap_get(v, "partial")) &&
+            (rc = ld_enum(L, a, "input partial", partial_names, &in->partial_ok)))
             return rc;
     }
     return KH_OK;
@@ -520,7 +557,7 @@ static int load_derived(struct ld *L, const struct kh_ynode *n)
             if ((rc = ld_keys(L, v, d->id, keys)))
                 return rc;
             if (kh_ymap_get(v, "name") &&
-                (rc = ld_str(L, kh_ymap_get(v, "name"), "derived name", &d->name)))
+                (rc = ld_name(L, kh_ymap_get(v, "name"), "derived name", &d->name)))
                 return rc;
             rc = ld_expr(L, kh_ymap_get(v, "formula"), "derived formula", LD_CTX_DERIVED, i,
                          &d->formula);
@@ -709,13 +746,18 @@ static int load_node(struct ld *L, const struct kh_ynode *m, int parent, int dep
             return ld_fail(L, kh_ymap_get(m, "id"), "indicator id '%s' used twice (first at "
                                                     "line %d)",
                            nd->id, s->nodes[i].pos.line);
-    if ((rc = ld_str(L, kh_ymap_get(m, "name"), what, &nd->name)))
+    if ((rc = ld_name(L, kh_ymap_get(m, "name"), what, &nd->name)))
         return rc;
     if ((v = kh_ymap_get(m, "points")) && (rc = ld_param(L, v, "points", &nd->points)))
         return rc;
     if (nd->points.set && nd->points.pct)
         return ld_fail(L, v, "%s: points cannot be a percentage; use share: %s", what,
                        v->text);
+    for (i = 0; nd->points.set && i < nd->points.nover; i++)
+        if (nd->points.over[i].cat < 0)
+            return ld_fail(L, v, "%s: points: '%s' is not a category of this scheme (points "
+                                 "differ by category, not by unit)",
+                           what, nd->points.over[i].key);
     if ((v = kh_ymap_get(m, "share"))) {
         int pct;
         if (nd->points.set)
@@ -779,13 +821,13 @@ static int load_node(struct ld *L, const struct kh_ynode *m, int parent, int dep
         if ((v = kh_ymap_get(m, "combine")))
             return ld_fail(L, v, "%s: combine applies to indicators with children", what);
         if ((v = kh_ymap_get(m, "value")) &&
-            (rc = ld_expr(L, v, "value", LD_CTX_NODE, idx, &nd->value)))
+            (rc = ld_expr(L, v, "value", LD_CTX_VALUE, idx, &nd->value)))
             return rc;
         if ((v = kh_ymap_get(m, "target")) &&
-            (rc = ld_expr(L, v, "target", LD_CTX_NODE, idx, &nd->target)))
+            (rc = ld_expr(L, v, "target", LD_CTX_TARGET, idx, &nd->target)))
             return rc;
         if ((v = kh_ymap_get(m, "baseline")) &&
-            (rc = ld_expr(L, v, "baseline", LD_CTX_NODE, idx, &nd->baseline)))
+            (rc = ld_expr(L, v, "baseline", LD_CTX_BASELINE, idx, &nd->baseline)))
             return rc;
         if (!(v = kh_ymap_get(m, "rule")))
             return ld_fail(L, m, "%s has neither children nor a rule; a leaf indicator "
@@ -903,7 +945,7 @@ static int load_tier(struct ld *L, const struct kh_ynode *m, struct kh_tier *t)
     t->pos.col = m->col;
     if ((rc = ld_ident(L, kh_ymap_get(m, "id"), "tier id", &t->id)))
         return rc;
-    if ((rc = ld_str(L, kh_ymap_get(m, "name"), "tier name", &t->name)))
+    if ((rc = ld_name(L, kh_ymap_get(m, "name"), "tier name", &t->name)))
         return rc;
     if (kh_ymap_get(m, "ge") && kh_ymap_get(m, "gt"))
         return ld_fail(L, kh_ymap_get(m, "gt"), "tier '%s': give ge or gt, not both", t->id);
@@ -932,7 +974,7 @@ static int load_tier(struct ld *L, const struct kh_ynode *m, struct kh_tier *t)
                        "or ceil (how many units is 15%% of 13?)",
                        t->id);
     if ((v = kh_ymap_get(m, "when")) &&
-        (rc = ld_expr(L, v, "tier condition", LD_CTX_RESULT, -1, &t->when)))
+        (rc = ld_expr(L, v, "tier condition", LD_CTX_TIER, -1, &t->when)))
         return rc;
     return KH_OK;
 }
@@ -985,7 +1027,7 @@ static int load_tiers(struct ld *L, const struct kh_ynode *n)
             return KH_ENOMEM;
         for (i = 0; i < cnt; i++) {
             if ((rc = ld_expr(L, v->kind == KH_Y_SEQ ? v->kids[i] : v, "tiebreak",
-                              LD_CTX_RESULT, -1, &T->tiebreak[i])))
+                              LD_CTX_TIEBREAK, -1, &T->tiebreak[i])))
                 return rc;
             T->ntiebreak++;
         }
@@ -1029,11 +1071,11 @@ static int load_vetoes(struct ld *L, const struct kh_ynode *n)
         for (j = 0; j < i; j++)
             if (strcmp(s->vetoes[j].id, vt->id) == 0)
                 return ld_fail(L, m, "veto id '%s' used twice", vt->id);
-        if ((rc = ld_str(L, kh_ymap_get(m, "name"), "veto name", &vt->name)))
+        if ((rc = ld_name(L, kh_ymap_get(m, "name"), "veto name", &vt->name)))
             return rc;
         if ((v = kh_ymap_get(m, "clause")) && (rc = ld_str(L, v, "clause", &vt->clause)))
             return rc;
-        if ((rc = ld_expr(L, kh_ymap_get(m, "when"), "veto condition", LD_CTX_RESULT, -1,
+        if ((rc = ld_expr(L, kh_ymap_get(m, "when"), "veto condition", LD_CTX_VETO, -1,
                           &vt->when)))
             return rc;
         if ((rc = ld_enum(L, kh_ymap_get(m, "effect"), "veto effect", effects, &vt->effect)))

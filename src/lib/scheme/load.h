@@ -16,16 +16,25 @@
 
 /* Where an expression is used: decides which names it may read. */
 enum ld_ctx {
-    LD_CTX_NODE,    /* a node's value, rule or condition: x t b W allowed */
-    LD_CTX_DERIVED, /* a derived indicator's formula */
-    LD_CTX_RESULT   /* tiers and vetoes: total, rank, failed_count allowed */
+    LD_CTX_NODE,     /* a node's rule or condition: x t b W allowed */
+    LD_CTX_VALUE,    /* a node's value: as NODE, but not x itself */
+    LD_CTX_TARGET,   /* a node's target: as NODE, but not t itself */
+    LD_CTX_BASELINE, /* a node's baseline: as NODE, but not b itself */
+    LD_CTX_DERIVED,  /* a derived indicator's formula */
+    LD_CTX_TIER,     /* a tier condition: total, rank, failed_count, veto() */
+    LD_CTX_VETO,     /* a veto condition: total, rank, failed_count */
+    LD_CTX_TIEBREAK  /* a tie-break key: total, failed_count (ranks come after) */
 };
+
+/* Contexts of a node's own expressions, and of the results phase. */
+#define LD_NODE_CTX(c) ((c) <= LD_CTX_BASELINE)
+#define LD_RESULT_CTX(c) ((c) >= LD_CTX_TIER)
 
 /* An expression waiting to be bound once every name is known. */
 struct ld_pending {
     struct kh_expr *e;
     int ctx;       /* enum ld_ctx */
-    int node;      /* node index for LD_CTX_NODE, derived index for DERIVED */
+    int node;      /* node index for node contexts, derived index for DERIVED */
 };
 
 struct ld {
@@ -36,6 +45,7 @@ struct ld {
     size_t npend, cappend;
     size_t capslots;
     size_t capwarn;
+    size_t capukeys;
     int bind_node;  /* while binding: the node (or derived) whose expression it is */
     int bind_ctx;
 };
@@ -57,6 +67,13 @@ int ld_keys(struct ld *L, const struct kh_ynode *map, const char *what,
 
 /* Read a scalar as an owned string. */
 int ld_str(struct ld *L, const struct kh_ynode *n, const char *what, char **out);
+
+/* Read a display name: text without control characters, line breaks or tabs. */
+int ld_name(struct ld *L, const struct kh_ynode *n, const char *what, char **out);
+
+/* Remember a parameter key that is not a category: it must be a unit id,
+ * which only the data can tell (checked by kh_score). */
+int ld_unit_key(struct ld *L, const struct kh_ynode *key);
 
 /* Read an identifier (letters, digits, _, CJK; not starting with a digit). */
 int ld_ident(struct ld *L, const struct kh_ynode *n, const char *what, char **out);

@@ -10,6 +10,25 @@
 #include "base/common.h"
 #include "scheme/load.h"
 
+int ld_unit_key(struct ld *L, const struct kh_ynode *key)
+{
+    struct kh_scheme *s = L->s;
+    int i;
+
+    for (i = 0; i < s->nunit_keys; i++)
+        if (strcmp(s->unit_keys[i].key, key->text) == 0)
+            return KH_OK;
+    if (kh_grow(&s->unit_keys, &L->capukeys, (size_t)s->nunit_keys + 1, sizeof(*s->unit_keys)))
+        return KH_ENOMEM;
+    s->unit_keys[s->nunit_keys].key = kh_strdup(key->text);
+    if (!s->unit_keys[s->nunit_keys].key)
+        return KH_ENOMEM;
+    s->unit_keys[s->nunit_keys].pos.line = key->line;
+    s->unit_keys[s->nunit_keys].pos.col = key->col;
+    s->nunit_keys++;
+    return KH_OK;
+}
+
 int ld_slot(struct ld *L, int kind, const char *name, int ref)
 {
     struct kh_scheme *s = L->s;
@@ -84,9 +103,15 @@ static int bind_name(struct ld *L, const char *name, const struct kh_srcpos *at,
                    : name[0] == 't' ? KH_SLOT_NODE_T
                    : name[0] == 'b' ? KH_SLOT_NODE_B
                                     : KH_SLOT_NODE_W;
-        if (L->bind_ctx != LD_CTX_NODE)
+        if (!LD_NODE_CTX(L->bind_ctx))
             return bind_fail(err, at, "'%s' means the indicator's own value/target/baseline/"
                                       "points and can only be used inside an indicator",
+                             name);
+        if ((kind == KH_SLOT_NODE_X && L->bind_ctx == LD_CTX_VALUE) ||
+            (kind == KH_SLOT_NODE_T && L->bind_ctx == LD_CTX_TARGET) ||
+            (kind == KH_SLOT_NODE_B && L->bind_ctx == LD_CTX_BASELINE))
+            return bind_fail(err, at, "'%s' cannot be used to define itself (in value: write "
+                                      "the inputs, e.g. value: gdp / pop)",
                              name);
         n = &s->nodes[L->bind_node];
         if (kind == KH_SLOT_NODE_X && !n->value)
@@ -108,10 +133,13 @@ static int bind_name(struct ld *L, const char *name, const struct kh_srcpos *at,
     }
     if (strcmp(name, "total") == 0 || strcmp(name, "rank") == 0 ||
         strcmp(name, "failed_count") == 0) {
-        if (L->bind_ctx != LD_CTX_RESULT)
+        if (!LD_RESULT_CTX(L->bind_ctx))
             return bind_fail(err, at, "'%s' is known only after scoring; use it in tiers and "
                                       "vetoes",
                              name);
+        if (name[0] == 'r' && L->bind_ctx == LD_CTX_TIEBREAK)
+            return bind_fail(err, at, "'rank' cannot be a tie-break key: ranks are decided by "
+                                      "the tie-break");
         return ld_slot(L, name[0] == 't'   ? KH_SLOT_TOTAL
                           : name[0] == 'r' ? KH_SLOT_RANK
                                            : KH_SLOT_FAILED_ALL,
@@ -128,9 +156,9 @@ static int bind_name(struct ld *L, const char *name, const struct kh_srcpos *at,
     return bind_fail(err, at, "unknown name '%s': not an input, derived indicator or "
                               "parameter of this scheme%s",
                      name,
-                     L->bind_ctx == LD_CTX_NODE ? " (inside an indicator, x t b W are also "
-                                                  "known)"
-                                                : "");
+                     LD_NODE_CTX(L->bind_ctx) ? " (inside an indicator, x t b W are also "
+                                                "known)"
+                                              : "");
 }
 
 static int binder(void *user, const char *func, const char *name, const struct kh_srcpos *at,
@@ -175,8 +203,9 @@ static int binder(void *user, const char *func, const char *name, const struct k
         return ld_slot(L, func[0] == 's' ? KH_SLOT_SCORE : KH_SLOT_FAILED, name, i);
     }
     if (!strcmp(func, "veto")) {
-        if (L->bind_ctx != LD_CTX_RESULT)
-            return bind_fail(err, at, "veto() can be used only in tier conditions");
+        if (L->bind_ctx != LD_CTX_TIER)
+            return bind_fail(err, at, "veto() can be used only in tier conditions (vetoes are "
+                                      "decided after ranks and before tiers)");
         if ((i = find_veto(s, name)) < 0)
             return bind_fail(err, at, "veto(%s): no veto with id '%s'", name, name);
         return ld_slot(L, KH_SLOT_VETO, name, i);
@@ -291,6 +320,58 @@ out:
     return rc;
 }
 
+/* Deepest allowed chain of definitions (each needs the next computed
+ * first): the engine computes them recursively. */
+#define MAX_DEPENDENCY_DEPTH 256
+
+/* The longest chain of dependencies in the (acyclic) graph must stay within
+ * MAX_DEPENDENCY_DEPTH; iterative post-order DFS with memoised depths. */
+static int check_depth(struct ld *L, struct graph *g)
+{
+    int *depth = calloc((size_t)g->n, sizeof(int)); /* 0: not done */
+    int *stack = calloc((size_t)g->n, sizeof(int));
+    int *next = calloc((size_t)g->n, sizeof(int));
+    int rc = KH_OK, start;
+
+    if (!depth || !stack || !next) {
+        rc = KH_ENOMEM;
+        goto out;
+    }
+    for (start = 0; start < g->n && !rc; start++) {
+        int sp = 0;
+        if (depth[start])
+            continue;
+        stack[sp++] = start;
+        while (sp > 0) {
+            int v = stack[sp - 1];
+            if (next[v] < g->nadj[v]) {
+                int w = g->adj[v][next[v]++];
+                if (!depth[w])
+                    stack[sp++] = w;
+                continue;
+            }
+            depth[v] = 1;
+            for (int k = 0; k < g->nadj[v]; k++)
+                if (depth[g->adj[v][k]] + 1 > depth[v])
+                    depth[v] = depth[g->adj[v][k]] + 1;
+            sp--;
+            if (depth[v] > MAX_DEPENDENCY_DEPTH) {
+                struct kh_pos p = entity_pos(L->s, v);
+                rc = kh_err_set(L->err, KH_ELIMIT, L->file, p.line, p.col,
+                                "definitions are nested more than %d deep, starting at '%s' "
+                                "(each needs the next computed first); shorten the chain",
+                                MAX_DEPENDENCY_DEPTH, entity_name(L->s, v));
+                break;
+            }
+        }
+    }
+out:
+    free(depth);
+    free(stack);
+    free(next);
+    return rc;
+}
+
 static int check_cycles(struct ld *L)
 {
     struct kh_scheme *s = L->s;
@@ -312,7 +393,7 @@ static int check_cycles(struct ld *L)
     for (i = 0; i < L->npend && !rc; i++) {
         struct edge_ctx c;
         const struct ld_pending *p = &L->pend[i];
-        if (p->ctx == LD_CTX_RESULT)
+        if (LD_RESULT_CTX(p->ctx))
             continue; /* tiers and vetoes come after every score */
         c.L = L;
         c.g = &g;
@@ -323,6 +404,8 @@ static int check_cycles(struct ld *L)
     }
     if (!rc)
         rc = find_cycle(L, &g);
+    if (!rc)
+        rc = check_depth(L, &g);
 out:
     if (g.adj)
         for (n = 0; n < g.n; n++)
@@ -447,6 +530,54 @@ static int resolve_points(struct ld *L, int ni, const double *parent_w)
 
 /* ---- per-node checks ----------------------------------------------------- */
 
+struct reads_ctx {
+    const struct kh_scheme *s;
+    int node;
+    int reads[3]; /* x, t, b of the node */
+};
+
+static void note_reads(void *user, int slot)
+{
+    struct reads_ctx *c = user;
+    const struct kh_slot *sl = &c->s->slots[slot];
+    if (sl->ref != c->node)
+        return;
+    if (sl->kind == KH_SLOT_NODE_X)
+        c->reads[0] = 1;
+    else if (sl->kind == KH_SLOT_NODE_T)
+        c->reads[1] = 1;
+    else if (sl->kind == KH_SLOT_NODE_B)
+        c->reads[2] = 1;
+}
+
+/* value, target and baseline of one node must not define each other in a
+ * circle (value: t, target: x). */
+static int check_own_cycle(struct ld *L, int ni)
+{
+    static const char *const names[3] = {"value", "target", "baseline"};
+    const struct kh_node *n = &L->s->nodes[ni];
+    const struct kh_expr *e[3] = {n->value, n->target, n->baseline};
+    int reach[3][3] = {{0}}, i, j, k;
+
+    for (i = 0; i < 3; i++) {
+        struct reads_ctx c = {L->s, ni, {0, 0, 0}};
+        if (e[i])
+            kh_expr_each_slot(e[i], note_reads, &c);
+        for (j = 0; j < 3; j++)
+            reach[i][j] = c.reads[j];
+    }
+    for (k = 0; k < 3; k++) /* transitive closure (Warshall) */
+        for (i = 0; i < 3; i++)
+            for (j = 0; j < 3; j++)
+                reach[i][j] |= reach[i][k] && reach[k][j];
+    for (i = 0; i < 3; i++)
+        for (j = i + 1; j < 3; j++)
+            if (reach[i][j] && reach[j][i])
+                return fail_at(L, n->pos, "%s and %s of indicator '%s' depend on each other",
+                               names[i], names[j], n->id);
+    return KH_OK;
+}
+
 static int check_node(struct ld *L, int ni)
 {
     struct kh_scheme *s = L->s;
@@ -477,7 +608,7 @@ static int check_node(struct ld *L, int ni)
         return fail_at(L, n->pos, "indicator '%s': progress needs a target", n->id);
     if (k == KH_RULE_DEDUCT && n->kind == KH_NODE_BONUS)
         return fail_at(L, n->pos, "indicator '%s': a deduct rule on a bonus item", n->id);
-    return KH_OK;
+    return check_own_cycle(L, ni);
 }
 
 int ld_finish(struct ld *L)

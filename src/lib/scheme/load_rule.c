@@ -689,8 +689,9 @@ int ld_rule(struct ld *L, const struct kh_ynode *n, struct kh_node *node, int id
         return ld_fail(L, n, "rule: expected one rule family with its parameters, e.g. "
                              "rule: {ratio: {cap: 1}}");
     }
-    if (ld_enum(L, fam, "rule family", family_names, &kind) || kind == 0)
+    if (ld_enum(L, fam, "rule family", family_names + 1, &kind))
         return KH_EINVAL;
+    kind++; /* family_names[0] is the parent's "no rule" */
     r->kind = kind;
     r->pos.line = n->line;
     r->pos.col = n->col;

@@ -313,5 +313,8 @@ void kh_scheme_free(struct kh_scheme *s)
     for (i = 0; i < s->nwarnings; i++)
         free(s->warnings[i]);
     free(s->warnings);
+    for (i = 0; i < s->nunit_keys; i++)
+        free(s->unit_keys[i].key);
+    free(s->unit_keys);
     free(s);
 }

@@ -103,6 +103,9 @@ struct kh_input {
     char *name;     /* display name */
     char *unit;     /* measurement unit ("%", "万元"), may be NULL */
     int aggregate;  /* enum kh_aggregate */
+    int partial_ok; /* 1: aggregate whatever sub-periods were filed; 0
+                       (default): a period with sub-periods missing (or, for
+                       last, not filed up to its end) has no value */
     struct kh_pos pos;
 };
 
@@ -528,6 +531,14 @@ struct kh_scheme {
 
     char **warnings;         /* "file:line:col: text" */
     int nwarnings;
+
+    /* Parameter keys that are not categories, so must be unit ids; the
+     * engine checks them against the data. */
+    struct kh_unit_key {
+        char *key;
+        struct kh_pos pos;
+    } *unit_keys;
+    int nunit_keys;
 };
 
 /*

@@ -42,6 +42,7 @@ static struct kh_ynode *ynew(struct ystore *st, int kind, const struct fy_mark *
     if (!n)
         return NULL;
     n->kind = kind;
+    n->weight = 1;
     n->line = m ? m->line + 1 : 0;
     n->col = m ? m->column + 1 : 0;
     st->nodes[st->n++] = n;
@@ -246,9 +247,20 @@ int kh_yaml_parse(const char *name, const char *text, size_t len, struct kh_ydoc
                 }
             break;
         case FYET_MAPPING_END:
-        case FYET_SEQUENCE_END:
+        case FYET_SEQUENCE_END: {
+            /* The subtree's size with aliases expanded; kids are complete. */
+            struct kh_ynode *c = stack[depth - 1].node;
+            int k;
+            for (k = 0; k < c->nkids; k++)
+                c->weight += c->kids[k]->weight;
+            if (c->weight > YAML_MAX_NODES)
+                rc = kh_err_set(err, KH_ELIMIT, name, c->line, c->col,
+                                "aliases expand this part of the document to more than %d "
+                                "nodes",
+                                YAML_MAX_NODES);
             depth--;
             break;
+        }
         default:
             break;
         }

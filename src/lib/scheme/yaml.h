@@ -26,6 +26,7 @@ struct kh_ynode {
                             `~` and numbers keep their YAML meaning) */
     struct kh_ynode **kids; /* SEQ: items; MAP: key0, value0, key1, value1 … */
     int nkids;           /* SEQ: item count; MAP: 2 × pair count */
+    size_t weight;       /* nodes in this subtree with aliases expanded */
 };
 
 struct kh_ydoc {
@@ -37,7 +38,8 @@ struct kh_ydoc {
  * Parse YAML text (len bytes; need not be NUL-terminated) into *out; `name`
  * is used in error messages. Returns KH_OK, or KH_EINVAL with err at the
  * line and column of the syntax error, or KH_ELIMIT for documents deeper
- * than 200 levels or with more than 2,000,000 nodes. Caller frees with
+ * than 200 levels or with more than 2,000,000 nodes — counting every alias
+ * as the whole subtree it stands for (no "billion laughs"). Caller frees with
  * kh_ydoc_free().
  */
 int kh_yaml_parse(const char *name, const char *text, size_t len, struct kh_ydoc **out,

@@ -85,7 +85,8 @@ struct kh_first {
     int by_value;          /* 1: ranked by the value x, 0: by score */
     double value;          /* the value or score that was first */
     int tied;              /* units sharing the first place */
-    char scope[128];       /* category id or tag */
+    const char *scope;     /* category id or tag; points into the scheme or the
+                              dataset, valid as long as they are */
     int scope_is_tag;
 };
 

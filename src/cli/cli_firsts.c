@@ -121,7 +121,7 @@ int cmd_firsts(int argc, char **argv)
                                           x->unit, x->node, x->scope_is_tag ? x->scope : NULL)
                               : 1;
             char val[64];
-            snprintf(val, sizeof(val), "%.6g", x->value);
+            snprintf(val, sizeof(val), "%.15g", x->value);
             if (fmt == FMT_CSV) {
                 kh_buf_csv_field(&out, kh_result_period(r));
                 kh_buf_putc(&out, ',');

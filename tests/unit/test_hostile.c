@@ -301,6 +301,36 @@ static void test_hostile_csv_fields_that_look_like_formulas_are_defused(void **s
     kh_buf_free(&b);
 }
 
+static void test_hostile_explain_of_a_shared_derived_graph_is_fast(void **state)
+{
+    struct kh_scheme *s;
+    struct kh_dataset *ds;
+    struct kh_result *r;
+    struct kh_buf b, t;
+    struct kh_err err;
+    char line[1024];
+    int k;
+    (void)state;
+    /* d_k = d_{k-1} + d_{k-1}: citing every path would take 2^90 steps. */
+    kh_buf_init(&b, 0);
+    kh_buf_puts(&b, HEAD "inputs: {v: V}\nderived:\n  d0: v\n");
+    for (k = 1; k <= 90; k++)
+        kh_buf_printf(&b, "  d%d: d%d + d%d\n", k, k - 1, k - 1);
+    kh_buf_puts(&b, "indicators:\n  - {id: a, name: A, points: 1, value: \"d90 * 0\", rule: "
+                    "score}\n");
+    assert_int_equal(try_score(kh_buf_str(&b), "id,name,category\nT1,一,town\n",
+                               "unit,indicator,period,value\nT1,v,2024,1\n", "2024", &s, &ds, &r,
+                               line, sizeof(line)),
+                     KH_OK);
+    kh_buf_init(&t, 0);
+    kh_err_clear(&err);
+    assert_int_equal(kh_explain(r, 0, 1, &t, &err), KH_OK);
+    assert_non_null(strstr(kh_buf_str(&t), "d0"));
+    kh_buf_free(&t);
+    kh_buf_free(&b);
+    free_all(s, ds, r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_hostile_incomplete_months_are_missing_unless_partial_allowed),
         cmocka_unit_test(test_hostile_rank_share_ties_are_fast),
         cmocka_unit_test(test_hostile_csv_fields_that_look_like_formulas_are_defused),
+        cmocka_unit_test(test_hostile_explain_of_a_shared_derived_graph_is_fast),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

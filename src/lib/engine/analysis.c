@@ -40,7 +40,7 @@ static int add_first(struct kh_first **out, size_t *n, size_t *cap, int unit, in
     f->value = value;
     f->tied = tied;
     f->scope_is_tag = is_tag;
-    snprintf(f->scope, sizeof(f->scope), "%s", scope);
+    f->scope = scope;
     return KH_OK;
 }
 

@@ -55,8 +55,7 @@ struct rows_ctx {
     const struct kh_result *r;
     size_t u;
     struct kh_trace *tr;
-    int seen[64];
-    int nseen;
+    unsigned char *seen; /* per slot: already cited (each is cited once) */
 };
 
 static void cite_slot(void *user, int slot)
@@ -65,16 +64,13 @@ static void cite_slot(void *user, int slot)
     const struct kh_slot *sl = &c->r->s->slots[slot];
     struct kh_period p = c->r->period;
     struct kh_buf rows;
-    int i;
 
     if (sl->kind != KH_SLOT_INPUT && sl->kind != KH_SLOT_PREV && sl->kind != KH_SLOT_LASTYEAR &&
         sl->kind != KH_SLOT_DERIVED && sl->kind != KH_SLOT_YTD)
         return;
-    for (i = 0; i < c->nseen; i++)
-        if (c->seen[i] == slot)
-            return;
-    if (c->nseen < (int)KH_ARRAY_LEN(c->seen))
-        c->seen[c->nseen++] = slot;
+    if (!c->seen || c->seen[slot])
+        return;
+    c->seen[slot] = 1;
     if (sl->kind == KH_SLOT_DERIVED) {
         /* A derived indicator: its formula with the unit's values, then
          * the rows behind the inputs it reads. */
@@ -140,9 +136,11 @@ static void explain_expr(struct kh_result *r, const struct kh_expr *e, const cha
     rc.r = r;
     rc.u = u;
     rc.tr = tr;
+    rc.seen = calloc((size_t)(r->s->nslots ? r->s->nslots : 1), 1);
     tr->indent++;
     kh_expr_each_slot(e, cite_slot, &rc);
     tr->indent--;
+    free(rc.seen);
     kh_buf_free(&b);
     kh_buf_free(&v);
 }

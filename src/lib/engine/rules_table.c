@@ -58,6 +58,65 @@ static double rank_place_points(const struct kh_rule_rank *r, const struct kh_ru
     }
 }
 
+/*
+ * The sum of the points of places from .. from+count−1, without visiting
+ * every place: past the list, the bands or the floor of a step ranking all
+ * places score the same, and a step ranking's places form an arithmetic
+ * series. Ties SHARE over thousands of tied units stays linear overall.
+ */
+static double rank_places_sum(const struct kh_rule_rank *r, const struct kh_rule_unit *in,
+                              int from, int count)
+{
+    double rest = kh_rule_param(&r->rest, in, 0), sum = 0;
+    long last = (long)from + count - 1, q;
+    int i;
+
+    switch (r->form) {
+    case KH_RANK_LIST: {
+        long upto = last < r->nlist ? last : r->nlist;
+        for (q = from; q <= upto; q++)
+            sum += kh_rule_param(&r->list[q - 1], in, NAN);
+        if (last > r->nlist)
+            sum += rest * (double)(last - (from > r->nlist ? from - 1 : r->nlist));
+        return sum;
+    }
+    case KH_RANK_BANDS: {
+        long covered = 0;
+        for (i = 0; i < r->nbands; i++) {
+            long lo = r->bands[i].from > from ? r->bands[i].from : from;
+            long hi = r->bands[i].to < last ? r->bands[i].to : last;
+            if (hi >= lo) {
+                sum += kh_rule_param(&r->bands[i].score, in, NAN) * (double)(hi - lo + 1);
+                covered += hi - lo + 1;
+            }
+        }
+        return sum + rest * (double)(count - covered);
+    }
+    default: {
+        double first = kh_rule_param(&r->first, in, NAN);
+        double step = kh_rule_param(&r->step, in, NAN);
+        double floor = r->rest.set ? rest : 0;
+        long qmax = last; /* last place above the floor */
+        if (step > 0) {
+            double lim = (first - floor) / step + 1;
+            qmax = lim < (double)from ? from - 1 : (lim > (double)last ? last : (long)lim);
+            /* the place exactly at the floor scores the floor either way */
+        }
+        if (qmax >= from) {
+            long n = qmax - from + 1;
+            /* Σ first − step(q−1) for q = from..qmax */
+            sum = first * (double)n - step * ((double)(from - 1 + qmax - 1) * (double)n / 2);
+            if (step <= 0) /* never reaches the floor; values below it are clamped */
+                for (sum = 0, q = from; q <= last; q++)
+                    sum += rank_place_points(r, in, (int)q, NULL, 0);
+        }
+        if (step > 0 && last > qmax)
+            sum += floor * (double)(last - (qmax >= from ? qmax : from - 1));
+        return sum;
+    }
+    }
+}
+
 /* Write the "规则:" line of a rank rule. */
 static void rank_describe(struct kh_trace *tr, const struct kh_rule_rank *r,
                           const struct kh_rule_unit *in)
@@ -126,12 +185,12 @@ static int rule_rank(const struct kh_scheme *s, const struct kh_node *n,
         double sum = 0;
 
         kh_buf_init(&terms, 4096);
-        for (k = 0; k < nt; k++) {
-            double v = rank_place_points(r, in, p + k, NULL, 0);
-            sum += v;
-            if (tr)
-                kh_buf_printf(&terms, "%s%s", k ? " + " : "", kh_num(v, a));
-        }
+        for (k = 0; tr && k < nt && k < 20; k++)
+            kh_buf_printf(&terms, "%s%s", k ? " + " : "",
+                          kh_num(rank_place_points(r, in, p + k, NULL, 0), a));
+        if (tr && nt > 20)
+            kh_buf_printf(&terms, " + … (共 %d 项)", nt);
+        sum = rank_places_sum(r, in, p, nt);
         *score = sum / nt;
         KH_TRACE(tr, "并列单位平分%s第%d–%d名的分值: (%s) / %d = %s", end, p, p + nt - 1,
                  kh_buf_str(&terms), nt, kh_num(*score, b));

@@ -2,59 +2,16 @@
  * cli_score.c — `kaohe score`: every unit's scores, total, rank and tier
  * for one period, as aligned league tables (one per category; CJK-aware;
  * drawn by cli_league.c, which `kaohe demo` shares), CSV (every node,
- * RFC 4180) or JSON.
+ * RFC 4180) or JSON. With --db the scheme (by id) and the data come from
+ * the store (cli_store_score) instead of a scheme file and a data folder.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-
-static void score_csv(struct kh_buf *out, const struct kh_scheme *s, const struct kh_dataset *ds,
-                      const struct kh_result *r, const struct cli_order *o, int only_cat)
-{
-    int nn = kh_scheme_node_count(s), dec = kh_scheme_decimals(s), i, k;
-    struct kh_buf b;
-
-    kh_buf_init(&b, 1 << 16);
-    kh_buf_puts(out, "period,category,unit,name");
-    for (k = 1; k < nn; k++) {
-        kh_buf_putc(out, ',');
-        kh_buf_csv_field(out, kh_scheme_node_id(s, k));
-    }
-    kh_buf_puts(out, ",total,rank,rank_of,tier,vetoes\r\n");
-    for (i = 0; i < ds->nunits; i++) {
-        int u = o[i].unit;
-        if (only_cat >= 0 && o[i].cat != only_cat)
-            continue;
-        kh_buf_csv_field(out, kh_result_period(r));
-        kh_buf_putc(out, ',');
-        kh_buf_csv_field(out, kh_scheme_category_id(s, o[i].cat));
-        kh_buf_putc(out, ',');
-        kh_buf_csv_field(out, ds->units[u].id);
-        kh_buf_putc(out, ',');
-        kh_buf_csv_field(out, ds->units[u].name ? ds->units[u].name : "");
-        for (k = 1; k < nn; k++) {
-            double v = kh_result_score(r, u, k);
-            kh_buf_putc(out, ',');
-            if (v == v)
-                kh_buf_printf(out, "%.*f", dec, kh_round(v, dec));
-        }
-        kh_buf_printf(out, ",%.*f,", dec, kh_round(kh_result_score(r, u, 0), dec));
-        if (kh_result_rank(r, u))
-            kh_buf_printf(out, "%d,%d", kh_result_rank(r, u), kh_result_rank_size(r, u));
-        else
-            kh_buf_putc(out, ',');
-        kh_buf_putc(out, ',');
-        kh_buf_csv_field(out, kh_result_tier_name(r, u));
-        kh_buf_putc(out, ',');
-        kh_buf_reset(&b);
-        cli_vetoes_text(r, u, &b);
-        kh_buf_csv_field(out, kh_buf_str(&b));
-        kh_buf_puts(out, "\r\n");
-    }
-    kh_buf_free(&b);
-}
+#include "kaohe/report.h"
+#include "cli_store.h"
 
 static void json_num(struct kh_buf *out, double v, int dec)
 {
@@ -134,8 +91,8 @@ static void score_json(struct kh_buf *out, const struct kh_scheme *s, const stru
 
 int cmd_score(int argc, char **argv)
 {
-    static const char *const spec[] = {"data=", "period=", "format=", "depth=", "category=",
-                                       NULL};
+    static const char *const spec[] = {"data=",     "period=", "format=",  "depth=", "category=",
+                                       CLI_STORE_SPEC, "version=", NULL};
     struct cli_args a;
     struct kh_scheme *s;
     struct kh_dataset *ds;
@@ -160,7 +117,10 @@ int cmd_score(int argc, char **argv)
             return cli_usage("score", "--depth: expected a level from 1 to 50");
         depth = (int)d;
     }
-    if ((rc = cli_run_score(&a, &s, &ds, &r)))
+    if (cli_opt(&a, "db", NULL) && cli_opt(&a, "data", NULL))
+        return cli_usage("score", "--db 与 --data 只能选一个 give either --db or --data");
+    rc = cli_opt(&a, "db", NULL) ? cli_store_score(&a, &s, &ds, &r) : cli_run_score(&a, &s, &ds, &r);
+    if (rc)
         return rc;
     if ((v = cli_opt(&a, "category", NULL))) {
         for (only = 0; only < kh_scheme_category_count(s); only++)
@@ -181,7 +141,7 @@ int cmd_score(int argc, char **argv)
     if (fmt == FMT_TABLE)
         cli_league_table(&out, s, ds, r, o, depth, only);
     else if (fmt == FMT_CSV)
-        score_csv(&out, s, ds, r, o, only);
+        kh_report_score_csv(s, ds, r, only, 0, &out); /* the exported table's CSV, no BOM */
     else
         score_json(&out, s, ds, r, o, only);
     rc = cli_write(&out);

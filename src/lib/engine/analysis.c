@@ -17,7 +17,9 @@ static double basis(const struct kh_result *r, int node, size_t u, int *by_value
 
     if (r->flag[node][u] == KH_FLAG_NA)
         return NAN;
-    if (slot >= 0 && r->cols[slot]) {
+    /* The value only when the rule ranks or scores the value itself (not a
+     * by:/on: quantity): otherwise the score says who was first. */
+    if (slot >= 0 && r->cols[slot] && kh_node_reads_x(nd)) {
         double v = r->cols[slot][u];
         *by_value = 1;
         return nd->lower_better ? -v : v;

@@ -151,6 +151,10 @@ double kh_node_post(struct kh_result *r, int ni, const struct node_prep *p, size
  */
 double kh_node_combine(struct kh_result *r, int ni, size_t u, int *flag, struct kh_trace *tr);
 
+/* Share of the target done, for time progress (序时进度): x / t, or t / x
+ * when lower is better (1 when x is 0). */
+double kh_progress_done(const struct kh_node *nd, double x, double t);
+
 /* The node's points W for unit u (NaN: not applicable). */
 double kh_node_w(const struct kh_result *r, int ni, size_t u);
 

@@ -382,7 +382,7 @@ int kh_explain(const struct kh_result *rc, int unit, int node, struct kh_buf *ou
                                             "红灯 (明显落后于序时进度)"};
         const double *x = r->cols[nd->slot_x], *t = r->cols[nd->slot_t];
         double el = kh_period_elapsed(&r->period);
-        double done = nd->lower_better ? t[u] / x[u] : x[u] / t[u];
+        double done = kh_progress_done(nd, x[u], t[u]);
         kh_trace_line(&tr, "序时进度: 完成 %s / 目标 %s = %.1f%%, 时间进度 %.1f%%, 比值 %.3f → %s "
                            "(绿 ≥ %g, 黄 ≥ %g)",
                       kh_num(x[u], a), kh_num(t[u], b), done * 100, el * 100, done / el,

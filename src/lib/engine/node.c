@@ -690,6 +690,13 @@ static int check_finite(struct kh_result *r, int ni, struct kh_err *err)
     return KH_OK;
 }
 
+double kh_progress_done(const struct kh_node *nd, double x, double t)
+{
+    if (nd->lower_better)
+        return x > 0 ? t / x : 1; /* nothing consumed yet counts as on target */
+    return x / t;
+}
+
 int kh_node_compute(struct kh_result *r, int ni, struct kh_err *err)
 {
     const struct kh_node *nd = &r->s->nodes[ni];
@@ -765,7 +772,7 @@ int kh_node_compute(struct kh_result *r, int ni, struct kh_err *err)
             r->progress[ni][u] = KH_PROGRESS_NONE;
             if (!x || !t || isnan(x[u]) || isnan(t[u]) || t[u] == 0 || r->flag[ni][u] == KH_FLAG_NA)
                 continue;
-            done = nd->lower_better ? (x[u] > 0 ? t[u] / x[u] : 1) : x[u] / t[u];
+            done = kh_progress_done(nd, x[u], t[u]);
             ratio = done / el;
             r->progress[ni][u] = ratio >= nd->progress_green    ? KH_PROGRESS_GREEN
                                  : ratio >= nd->progress_yellow ? KH_PROGRESS_YELLOW

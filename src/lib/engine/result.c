@@ -251,47 +251,59 @@ static size_t quota_of(const struct kh_tier *t, size_t nscope, int cat)
     }
 }
 
-static int assign_tiers(struct kh_result *r, double **keys, int nkeys, double **when,
+/*
+ * Assign tiers: units of each scope group in rank order (tie-break keys
+ * after the total); forced tiers first; then each level, best first, takes
+ * the unassigned units its bounds, condition and quota admit. A level's
+ * condition is evaluated once over all units and dropped before the next,
+ * so memory does not grow with the number of tiers.
+ */
+static int assign_tiers(struct kh_result *r, double **keys, int nkeys, const int *g,
                         struct kh_err *err)
 {
     const struct kh_scheme *s = r->s;
     const struct kh_tiers *T = &s->tiers;
-    int ng = T->scope_all ? 1 : s->ncats, grp, lv;
+    int ng = T->scope_all ? 1 : s->ncats, grp, lv, rc = KH_OK;
     size_t *order = malloc(sizeof(size_t) * (r->n ? r->n : 1)), *cand;
+    size_t *start = calloc((size_t)ng + 1, sizeof(size_t));
     double *basis = malloc(sizeof(double) * (r->n ? r->n : 1));
-    size_t u, n;
+    double *when = malloc(sizeof(double) * (r->n ? r->n : 1));
+    size_t u, n = 0;
     struct tier_sort ts = {r, basis, keys, nkeys};
 
     cand = malloc(sizeof(size_t) * (r->n ? r->n : 1));
-    if (!order || !cand || !basis) {
-        free(order);
-        free(cand);
-        free(basis);
-        return kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
+    if (!order || !cand || !basis || !start || !when) {
+        rc = kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
+        goto out;
     }
     for (u = 0; u < r->n; u++)
         basis[u] = kh_rank_basis(r, u);
+    /* Each group's units in rank order, groups one after another. */
     for (grp = 0; grp < ng; grp++) {
-        n = 0;
+        start[grp] = n;
         for (u = 0; u < r->n; u++)
-            if (scope_group(r, u, T->scope_all) == grp)
+            if (g[u] == grp)
                 order[n++] = u;
-        if (kh_sort(order, n, sizeof(size_t), cmp_units, &ts)) {
-            free(order);
-            free(cand);
-            free(basis);
-            return kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
+        if (kh_sort(order + start[grp], n - start[grp], sizeof(size_t), cmp_units, &ts)) {
+            rc = kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
+            goto out;
         }
-        for (u = 0; u < n; u++)
-            r->tier[order[u]] = forced_tier(r, order[u]);
-        for (lv = 0; lv < T->nlevels; lv++) {
-            const struct kh_tier *t = &T->levels[lv];
-            size_t nc = 0, cap = quota_of(t, n, T->scope_all ? -1 : grp), take, i;
-            for (i = 0; i < n; i++) {
+    }
+    start[ng] = n;
+    for (u = 0; u < n; u++)
+        r->tier[order[u]] = forced_tier(r, order[u]);
+    for (lv = 0; lv < T->nlevels; lv++) {
+        const struct kh_tier *t = &T->levels[lv];
+        if (t->when && (rc = kh_eval(r, t->when, g, ng, when, err)))
+            goto out;
+        for (grp = 0; grp < ng; grp++) {
+            size_t gn = start[grp + 1] - start[grp], nc = 0, take, i;
+            size_t cap = quota_of(t, gn, T->scope_all ? -1 : grp);
+            for (i = start[grp]; i < start[grp + 1]; i++) {
                 size_t v = order[i];
                 if (r->tier[v] >= 0 || forbidden(r, v, lv) || !in_bounds(t, basis[v]))
                     continue;
-                if (when[lv] && (isnan(when[lv][v]) || when[lv][v] == 0))
+                if (t->when && (isnan(when[v]) || when[v] == 0))
                     continue;
                 cand[nc++] = v;
             }
@@ -310,17 +322,20 @@ static int assign_tiers(struct kh_result *r, double **keys, int nkeys, double **
                 r->tier[cand[i]] = lv;
         }
     }
+out:
     free(order);
     free(cand);
     free(basis);
-    return KH_OK;
+    free(start);
+    free(when);
+    return rc;
 }
 
 int kh_result_finish(struct kh_result *r, struct kh_err *err)
 {
     const struct kh_scheme *s = r->s;
     const struct kh_tiers *T = &s->tiers;
-    double **keys = NULL, **when = NULL;
+    double **keys = NULL;
     int *g = NULL, i, rc = KH_OK, ng = T->scope_all ? 1 : s->ncats;
     size_t u;
 
@@ -334,8 +349,7 @@ int kh_result_finish(struct kh_result *r, struct kh_err *err)
         memset(r->vetoed, 0, r->n * (size_t)s->nvetoes);
     g = malloc(sizeof(int) * (r->n ? r->n : 1));
     keys = calloc((size_t)T->ntiebreak + 1, sizeof(double *));
-    when = calloc((size_t)T->nlevels + 1, sizeof(double *));
-    if (!g || !keys || !when) {
+    if (!g || !keys) {
         rc = kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
         goto out;
     }
@@ -364,27 +378,13 @@ int kh_result_finish(struct kh_result *r, struct kh_err *err)
         goto out;
     if ((rc = eval_vetoes(r, err)))
         goto out;
-    if (!T->nlevels)
-        goto out;
-    for (i = 0; i < T->nlevels && !rc; i++) {
-        if (!T->levels[i].when)
-            continue;
-        if (!(when[i] = malloc(sizeof(double) * (r->n ? r->n : 1))))
-            rc = kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
-        else
-            rc = kh_eval(r, T->levels[i].when, g, ng, when[i], err);
-    }
-    if (!rc)
-        rc = assign_tiers(r, keys, T->ntiebreak, when, err);
+    if (T->nlevels)
+        rc = assign_tiers(r, keys, T->ntiebreak, g, err);
 out:
     if (keys)
         for (i = 0; i < T->ntiebreak; i++)
             free(keys[i]);
-    if (when)
-        for (i = 0; i < T->nlevels; i++)
-            free(when[i]);
     free(keys);
-    free(when);
     free(g);
     return rc;
 }

@@ -887,7 +887,7 @@ static int quota_value(struct ld *L, const struct kh_ynode *v, int *share, doubl
         return rc;
     if (*share && (*q < 0 || *q > 1))
         return ld_fail(L, v, "quota: a share must be between 0%% and 100%%");
-    if (!*share && (*q < 0 || *q != floor(*q)))
+    if (!*share && (*q < 0 || *q != floor(*q) || *q > 1e9))
         return ld_fail(L, v, "quota: expected a whole number of units or a share like 15%%");
     return KH_OK;
 }
@@ -1020,6 +1020,11 @@ static int load_tiers(struct ld *L, const struct kh_ynode *n)
             return rc;
         T->quota_tie_set = 1;
     }
+    for (i = 0; T->scope_all && i < T->nlevels; i++)
+        if (T->levels[i].nqover)
+            return ld_fail(L, levels->kids[i], "tier '%s': quotas by category need scope: "
+                                               "category (with scope: all there is one quota)",
+                           T->levels[i].id);
     if ((v = kh_ymap_get(n, "tiebreak"))) {
         int cnt = v->kind == KH_Y_SEQ ? v->nkids : 1;
         T->tiebreak = calloc((size_t)cnt, sizeof(*T->tiebreak));

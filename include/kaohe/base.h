@@ -134,6 +134,9 @@ int kh_buf_failed(const struct kh_buf *b);
 /* The contents as a C string ("" when empty). Valid until the next write. */
 const char *kh_buf_str(const struct kh_buf *b);
 
+/* Remove every trailing byte equal to c (e.g. blanks at the end of a line). */
+void kh_buf_rtrim(struct kh_buf *b, char c);
+
 /*
  * Hand the contents over to the caller, who frees them with free(); *b is
  * left empty. Returns NULL when empty and on failure.

@@ -103,7 +103,7 @@ struct kh_weak {
     double score;       /* the unit's score */
     double full;        /* the node's points for the unit */
     double loss;        /* full − score */
-    double group_mean;  /* mean score of the unit's group */
+    double group_mean;  /* mean score of the units of the same category */
     double gap;         /* group_mean − score (positive: below the group) */
 };
 

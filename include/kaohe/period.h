@@ -3,7 +3,7 @@
  * a quarter ("2024Q3") or a month ("2024-07").
  *
  * Periods nest: a year holds its halves, quarters and months; a half holds
- * three months' quarters. Data filed monthly is aggregated to the period
+ * two quarters and six months; a quarter three months. Data filed monthly is aggregated to the period
  * being scored (see the scheme's `aggregate:`), and the elapsed share of the
  * year drives time-progress (序时进度) status.
  */

@@ -267,8 +267,7 @@ void cli_table(struct kh_buf *out, const char *const *cells, int rows, int cols,
             else
                 kh_text_pad(out, cells[r * cols + c], w[c], right[c]);
         }
-        while (out->len && out->data[out->len - 1] == ' ')
-            out->len--; /* no trailing blanks when the last cells are empty */
+        kh_buf_rtrim(out, ' '); /* no trailing blanks when the last cells are empty */
         kh_buf_putc(out, '\n');
         if (r == 0) {
             int total = 0;

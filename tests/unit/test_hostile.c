@@ -331,6 +331,17 @@ static void test_hostile_explain_of_a_shared_derived_graph_is_fast(void **state)
     free_all(s, ds, r);
 }
 
+static void test_hostile_hex_numbers_and_second_documents_are_refused(void **state)
+{
+    (void)state;
+    expect_load_error(HEAD "indicators:\n  - {id: g, name: G, points: 0x10, value: \"1\", rule: "
+                           "score}\n",
+                      "expected a number");
+    expect_load_error(HEAD "indicators:\n  - {id: g, name: G, points: 1, value: \"1\", rule: "
+                           "score}\n---\nkaohe: 1\n",
+                      "a second YAML document");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -348,6 +359,7 @@ int main(void)
         cmocka_unit_test(test_hostile_rank_share_ties_are_fast),
         cmocka_unit_test(test_hostile_csv_fields_that_look_like_formulas_are_defused),
         cmocka_unit_test(test_hostile_explain_of_a_shared_derived_graph_is_fast),
+        cmocka_unit_test(test_hostile_hex_numbers_and_second_documents_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

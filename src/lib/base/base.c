@@ -135,9 +135,12 @@ int kh_parse_double(const char *s, double *out)
         s++;
     if (!*s)
         return KH_EINVAL;
+    /* strtod also reads hex ("0x10") and "inf"/"nan": not numbers here. */
+    if (strpbrk(s, "xXnN") && !strpbrk(s, "eE"))
+        return KH_EINVAL;
     errno = 0;
     v = strtod(s, &end);
-    if (end == s || errno == ERANGE || !isfinite(v))
+    if (end == s || (errno == ERANGE && fabs(v) > 1) || !isfinite(v))
         return KH_EINVAL;
     while (*end == ' ' || *end == '\t')
         end++;
@@ -368,10 +371,16 @@ const char *kh_buf_str(const struct kh_buf *b)
     return b->data ? b->data : "";
 }
 
+void kh_buf_rtrim(struct kh_buf *b, char c)
+{
+    while (b->len && b->data[b->len - 1] == c)
+        b->data[--b->len] = 0;
+}
+
 char *kh_buf_steal(struct kh_buf *b, size_t *len)
 {
     char *d = b->data;
-    if (b->failed || !d) {
+    if (b->failed || !d || !b->len) {
         kh_buf_free(b);
         if (len)
             *len = 0;

@@ -502,10 +502,10 @@ int kh_col_ensure(struct kh_result *r, int slot, struct kh_err *err)
     if (r->colstate[slot] == COL_BUSY)
         return kh_err_set(err, KH_EINVAL, r->s->file, 0, 0,
                           "circular definition while scoring (slot %d)", slot);
-    r->colstate[slot] = COL_BUSY;
     col = malloc(sizeof(double) * (r->n ? r->n : 1));
     if (!col)
         return kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
+    r->colstate[slot] = COL_BUSY;
     rc = compute_slot(r, slot, col, err);
     if (rc) {
         free(col);

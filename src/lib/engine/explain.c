@@ -9,13 +9,13 @@
 #include "base/common.h"
 #include "engine/engine_int.h"
 
-static const char *rule_names[] = {
+static const char *const rule_names[] = {
     "合计子项",     "完成比例 (ratio)", "按步进加减分 (steps)", "排名计分 (rank)",
     "与第一名比例 (proportional)", "功效系数 (efficacy)", "分档计分 (bands)",
     "完成即得分 (binary)", "计件计分 (count)", "加分项 (bonus)", "扣分项 (deduct)",
     "评议打分 (ballot)", "指数归一化 (index)", "自定义公式 (formula)", "直接得分 (score)"};
 
-static const char *combine_names[] = {"合计", "加权算术平均", "加权几何平均",
+static const char *const combine_names[] = {"合计", "加权算术平均", "加权几何平均",
                                       "加权调和平均", "取最小", "取最大"};
 
 /* Cite the targets.csv row giving input `input`'s target/baseline. */
@@ -277,8 +277,8 @@ static void explain_parent(struct kh_result *r, int ni, size_t u, struct kh_trac
 static void explain_effect(struct kh_result *r, int ni, size_t u, struct kh_trace *tr)
 {
     const struct kh_scheme *s = r->s;
-    char a[32], b[32];
-    int p = s->nodes[ni].parent, i, nv;
+    char a[32];
+    int p = s->nodes[ni].parent, i;
 
     kh_trace_line(tr, "影响:");
     tr->indent++;
@@ -290,16 +290,11 @@ static void explain_effect(struct kh_result *r, int ni, size_t u, struct kh_trac
                   r->rank_size[u], s->rank_scope_all ? "全部单位" : s->cats[r->cat[u]].name);
     if (s->tiers.nlevels)
         kh_trace_line(tr, "等次: %s", r->tier[u] >= 0 ? s->tiers.levels[r->tier[u]].name : "(无)");
-    nv = 0;
     for (i = 0; i < s->nvetoes; i++)
-        if (r->vetoed[u * (size_t)s->nvetoes + (size_t)i]) {
+        if (r->vetoed[u * (size_t)s->nvetoes + (size_t)i])
             kh_trace_line(tr, "否决: %s%s%s", s->vetoes[i].name,
                           s->vetoes[i].clause ? " — " : "",
                           s->vetoes[i].clause ? s->vetoes[i].clause : "");
-            nv++;
-        }
-    (void)nv;
-    (void)b;
     tr->indent--;
 }
 

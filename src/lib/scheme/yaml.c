@@ -293,6 +293,17 @@ int kh_yaml_parse(const char *name, const char *text, size_t len, struct kh_ydoc
         rc = parse_error(diag, name, NULL, err);
         goto out;
     }
+    /* One document per file: a second one would be silently ignored. */
+    if (done && (ev = fy_parser_parse(fyp)) != NULL) {
+        const struct fy_mark *m = fy_event_start_mark(ev);
+        if (ev->type == FYET_DOCUMENT_START)
+            rc = kh_err_set(err, KH_EINVAL, name, m ? m->line + 1 : 0, 0,
+                            "a second YAML document (after ---) is not allowed; one scheme "
+                            "per file");
+        fy_parser_event_free(fyp, ev);
+        if (rc)
+            goto out;
+    }
     (void)docs;
 out:
     if (fyp)

@@ -1,7 +1,7 @@
 # kaohe — the commands a person types. CMake does the building; this file
 # names the configurations and installs what is missing first.
 #
-#   make run    install deps, build, run kaohe on its embedded demo district
+#   make run    install deps, build, build the demo district's database, print its tables
 #   make test   install deps, build (gcc + ASan/UBSan, clang + libFuzzer), run every test
 #   make fuzz   run each fuzz target for longer (FUZZ_SECONDS, default 300)
 #   make format apply .clang-format to every first-party C file
@@ -23,7 +23,11 @@ build: deps
 	$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF
 	$(CMAKE) --build build -j $(JOBS)
 
+# The demo district: its database is built from the demo's CSV sources
+# (build/demo.db; importing again changes nothing), then its league tables
+# are printed from the built-in data.
 run: build
+	./build/kaohe demo --db build/demo.db
 	./build/kaohe demo
 
 test-build: test-deps
@@ -49,3 +53,22 @@ format:
 
 clean:
 	rm -rf build build-test build-fuzz
+
+# make bench: install the peers (bench/deps.sh), build at -O2 with the
+# benchmark programs (-DKH_BENCH=ON: bench/gen.c, bench/khbench.c), generate
+# the data once into bench/data/, then run kaohe and SQLite, DuckDB and
+# pandas side by side on the same full score (bench/run.sh; about 15 minutes
+# for all four workloads on 2 cores). WORKLOADS picks some of them.
+WORKLOADS ?= district province nation villages
+.PHONY: bench bench-deps bench-build
+
+bench-deps:
+	@sh bench/deps.sh
+
+bench-build: bench-deps
+	$(CMAKE) -S . -B build-bench -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF \
+	    -DKH_BENCH=ON
+	$(CMAKE) --build build-bench -j $(JOBS)
+
+bench: bench-build
+	sh bench/run.sh $(WORKLOADS)

@@ -171,5 +171,14 @@ int cmd_explain(int argc, char **argv);
 int cmd_firsts(int argc, char **argv);
 int cmd_weak(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_init(int argc, char **argv);      /* the store commands: cli_store.h */
+int cmd_import(int argc, char **argv);
+int cmd_publish(int argc, char **argv);
+int cmd_snapshot(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_lock(int argc, char **argv);
+int cmd_unlock(int argc, char **argv);
 
 #endif

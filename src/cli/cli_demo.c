@@ -10,13 +10,17 @@
  *
  * `kaohe demo --write DIR` saves the schemes and the data as files instead
  * (demo_write.c), so that `kaohe score DIR/scheme.yaml --data DIR` gives
- * the same tables. Everything the demo shows is synthetic (虚构).
+ * the same tables; `kaohe demo --db FILE` writes those files into a
+ * temporary folder and imports them into a store (kh_store_import), so
+ * that `kaohe score --db FILE shiliqu_2024` gives them too. Everything the
+ * demo shows is synthetic (虚构).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cli_store.h"
 #include "demo.h"
 #include "kaohe/period.h"
 
@@ -117,6 +121,109 @@ static int demo_write(const struct demo *d, const char *dir, const char *period)
     printf("  kaohe score %s/villages.yaml --data %s --period %d --format table\n", dir, vdir,
            DEMO_VILLAGE_YEAR);
     return fflush(stdout) ? EXIT_IO : EXIT_OK;
+}
+
+/* ---- --db ---------------------------------------------------------------------- */
+
+/* The files demo_to_store writes and imports, in import order (relative to
+ * the temporary folder; a data file the demo has no records for is not
+ * written and skipped). */
+static const char *const store_files[] = {
+    "scheme.yaml",         "villages.yaml",        "units.csv",           "values.csv",
+    "targets.csv",         "events.csv",           "ballots.csv",         "villages/units.csv",
+    "villages/values.csv", "villages/targets.csv", "villages/events.csv", "villages/ballots.csv",
+};
+
+/* Remove what demo_to_store wrote into tmp (best effort). */
+static void remove_demo_files(const char *tmp)
+{
+    char path[4200];
+    size_t i;
+
+    for (i = 0; i < sizeof(store_files) / sizeof(store_files[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", tmp, store_files[i]);
+        (void)remove(path);
+    }
+    snprintf(path, sizeof(path), "%s/villages", tmp);
+    (void)remove(path);
+    (void)remove(tmp);
+}
+
+/*
+ * `kaohe demo --db FILE`: build the demo district's database the way a
+ * clerk would, from files: write the schemes and the CSV files (as --write
+ * does) into a temporary folder, import each with kh_store_import into the
+ * store (created when missing) and jurisdiction, then remove the folder.
+ * Importing into a store that has them already changes nothing.
+ */
+static int demo_to_store(const struct demo *d, const struct cli_args *a)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    char tmp[4096], vdir[4200], path[4200];
+    struct kh_actor who;
+    struct kh_store *st = NULL;
+    struct kh_err err;
+    int64_t jid;
+    size_t i;
+    int rc = 0, nfiles = 0;
+
+    kh_err_clear(&err);
+    snprintf(tmp, sizeof(tmp), "%s/kaohe-demo-XXXXXX", tmpdir && tmpdir[0] ? tmpdir : "/tmp");
+    if (!mkdtemp(tmp)) {
+        fprintf(stderr, "kaohe demo: cannot make a temporary folder in %s\n",
+                tmpdir && tmpdir[0] ? tmpdir : "/tmp");
+        return EXIT_IO;
+    }
+    snprintf(vdir, sizeof(vdir), "%s/villages", tmp);
+    snprintf(path, sizeof(path), "%s/scheme.yaml", tmp);
+    if (demo_make_dir(vdir, &err) ||
+        demo_save_file(path, kh_demo_scheme, (size_t)kh_demo_scheme_len, &err))
+        goto out;
+    snprintf(path, sizeof(path), "%s/villages.yaml", tmp);
+    if (demo_save_file(path, kh_demo_villages, (size_t)kh_demo_villages_len, &err) ||
+        demo_write_dataset(d->district, tmp, &nfiles, &err) ||
+        demo_write_dataset(d->villages, vdir, &nfiles, &err))
+        goto out;
+    if ((rc = cli_store_open(a, 1, &st, &jid)))
+        goto out;
+    cli_store_actor(a, &who);
+    printf(DEMO_NOTICE);
+    for (i = 0; i < sizeof(store_files) / sizeof(store_files[0]); i++) {
+        struct kh_import_report rep;
+        const char *base = strrchr(store_files[i], '/');
+        char kind[32];
+        FILE *f;
+        snprintf(path, sizeof(path), "%s/%s", tmp, store_files[i]);
+        if (!(f = fopen(path, "rb")))
+            continue; /* no records of that kind */
+        fclose(f);
+        /* the kind is the file's base name: units.csv holds units */
+        base = base ? base + 1 : store_files[i];
+        if (strstr(base, ".yaml"))
+            snprintf(kind, sizeof(kind), "scheme");
+        else
+            snprintf(kind, sizeof(kind), "%.*s", (int)strcspn(base, "."), base);
+        if (kh_store_import(st, jid, kind, path, &who, NULL, NULL, &rep, &err))
+            goto out;
+        if (rep.scheme_id[0])
+            printf("  %-22s 方案 scheme %s v%d\n", store_files[i], rep.scheme_id,
+                   rep.scheme_version);
+        else
+            printf("  %-22s %zu 行 rows · 新增 new %zu · 修改 changed %zu · 未变 unchanged %zu\n",
+                   store_files[i], rep.rows, rep.inserted, rep.updated, rep.unchanged);
+    }
+    printf("已导入数据库 imported into %s (辖区 jurisdiction %s)\n"
+           "  kaohe score --db %s shiliqu_2024 --period 2024 --format table\n"
+           "  kaohe publish --db %s shiliqu_2024 --period 2024\n",
+           cli_opt(a, "db", CLI_DEFAULT_DB), cli_opt(a, "jurisdiction", CLI_DEFAULT_JURISDICTION),
+           cli_opt(a, "db", CLI_DEFAULT_DB), cli_opt(a, "db", CLI_DEFAULT_DB));
+    rc = fflush(stdout) ? EXIT_IO : EXIT_OK;
+out:
+    if (!rc && err.code)
+        rc = cli_fail(&err); /* a failure recorded in err (rc is set otherwise) */
+    kh_store_close(st);
+    remove_demo_files(tmp);
+    return rc;
 }
 
 /* ---- time progress ----------------------------------------------------------- */
@@ -396,7 +503,7 @@ out:
 /* `kaohe demo [--period P] [--write DIR]`; see the command table in main.c. */
 int cmd_demo(int argc, char **argv)
 {
-    static const char *const spec[] = {"period=", "write=", NULL};
+    static const char *const spec[] = {"period=", "write=", CLI_STORE_SPEC, NULL};
     struct cli_args a;
     struct kh_period p;
     struct demo d;
@@ -424,7 +531,14 @@ int cmd_demo(int argc, char **argv)
         demo_free(&d);
         return rc;
     }
-    rc = dir ? demo_write(&d, dir, period) : demo_show(&d, period);
+    if (dir && cli_opt(&a, "db", NULL)) {
+        demo_free(&d);
+        return cli_usage("demo", "--write 与 --db 只能选一个 give either --write or --db");
+    }
+    if (cli_opt(&a, "db", NULL))
+        rc = demo_to_store(&d, &a);
+    else
+        rc = dir ? demo_write(&d, dir, period) : demo_show(&d, period);
     demo_free(&d);
     return rc;
 }

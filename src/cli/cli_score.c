@@ -91,8 +91,8 @@ static void score_json(struct kh_buf *out, const struct kh_scheme *s, const stru
 
 int cmd_score(int argc, char **argv)
 {
-    static const char *const spec[] = {"data=",     "period=", "format=",  "depth=", "category=",
-                                       CLI_STORE_SPEC, "version=", NULL};
+    static const char *const spec[] = {
+        "data=", "period=", "format=", "depth=", "category=", CLI_STORE_SPEC, "version=", NULL};
     struct cli_args a;
     struct kh_scheme *s;
     struct kh_dataset *ds;
@@ -119,7 +119,8 @@ int cmd_score(int argc, char **argv)
     }
     if (cli_opt(&a, "db", NULL) && cli_opt(&a, "data", NULL))
         return cli_usage("score", "--db 与 --data 只能选一个 give either --db or --data");
-    rc = cli_opt(&a, "db", NULL) ? cli_store_score(&a, &s, &ds, &r) : cli_run_score(&a, &s, &ds, &r);
+    rc =
+        cli_opt(&a, "db", NULL) ? cli_store_score(&a, &s, &ds, &r) : cli_run_score(&a, &s, &ds, &r);
     if (rc)
         return rc;
     if ((v = cli_opt(&a, "category", NULL))) {

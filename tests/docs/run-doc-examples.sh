@@ -43,9 +43,10 @@ inblock && out != "" { print >> out }
 fail=0; total=0
 for name in $(cat "$WORK/list"); do
     dir="$WORK/$name"
-    for c in "$dir"/cmd.*; do
-        [ -e "$c" ] || continue
-        n=${c##*.}
+    n=0
+    while [ -e "$dir/cmd.$((n + 1))" ]; do
+        n=$((n + 1))
+        c="$dir/cmd.$n"
         total=$((total + 1))
         want_exit=0
         [ -f "$dir/exit.$n" ] && want_exit=$(cat "$dir/exit.$n")

@@ -5,6 +5,14 @@
  * may come in any order and be named in English or Chinese. The formats
  * are documented for users in docs/data-files.md.
  *
+ * A file whose content is a zip archive (or a CDFV2 file, to refuse it
+ * with advice) is read as an Excel workbook instead (ECMA-376 SpreadsheetML,
+ * io/xlsx.h): one sheet's rows take the place of the CSV records, a date
+ * cell in the period column becomes its month, and errors name the sheet,
+ * row and column as the spreadsheet does ("values.xlsx [Sheet1]!C17"). A
+ * values sheet that is a filled data-entry template (io/template.h) is
+ * turned into long-form records on the way.
+ *
  * Each file is loaded all or nothing: rows are validated and appended as
  * they are read, and any error rolls the dataset back (io/dataset_priv.h).
  * The values loader is the hot path (millions of rows): no allocation per
@@ -18,6 +26,8 @@
 #include "io/csv.h"
 #include "io/dataset_priv.h"
 #include "io/encoding.h"
+#include "io/template.h"
+#include "io/xlsx.h"
 
 /* What a column means. */
 enum role {
@@ -1094,6 +1104,138 @@ static void load_release(struct load *ld)
     free(ld->attr);
 }
 
+/* ---- workbooks (io/xlsx.h) ---------------------------------------------------- */
+
+/* A load from one sheet of a workbook. */
+struct sheet_load {
+    struct load ld;
+    struct kh_template_conv tc; /* values: a template becomes long-form rows */
+    int templ;                  /* rows go through tc */
+    int loader_err;             /* the error is the loader's, in sheet coordinates */
+    char month[8];
+    const char **pad; /* a short row widened to the header (ld.ncols cells) */
+    size_t *pad_len;
+};
+
+/* The workbook reader's row callback: a date in the period column is its
+ * month; a row that ends before the header does is widened with empty
+ * cells (a sheet has no trailing commas to miss); then the row goes where
+ * a CSV record would (through the template converter for values sheets,
+ * which takes a template's rows as they are). */
+static int on_sheet_row(void *ctx, struct xlsx_row *r)
+{
+    struct sheet_load *sl = ctx;
+    struct load *ld = &sl->ld;
+    int raw = sl->templ && kh_template_conv_is_template(&sl->tc);
+    int pc = ld->header_line && !raw ? ld->role_col[R_PERIOD] : -1, rc, i;
+    const char **f = r->text;
+    size_t *l = r->len;
+    int n = r->ncells;
+
+    if (pc >= 0 && pc < r->ncells && r->type[pc] == XLSX_DATE && r->len[pc] >= 7) {
+        memcpy(sl->month, r->text[pc], 7);
+        sl->month[7] = 0;
+        r->text[pc] = sl->month;
+        r->len[pc] = 7;
+    }
+    if (ld->header_line && !raw && r->ncells < ld->ncols) {
+        if (!sl->pad) {
+            sl->pad = malloc((size_t)ld->ncols * sizeof(*sl->pad));
+            sl->pad_len = malloc((size_t)ld->ncols * sizeof(*sl->pad_len));
+            if (!sl->pad || !sl->pad_len) {
+                sl->loader_err = 1;
+                return nomem(ld, r->row);
+            }
+        }
+        for (i = 0; i < ld->ncols; i++) {
+            sl->pad[i] = i < r->ncells ? r->text[i] : "";
+            sl->pad_len[i] = i < r->ncells ? r->len[i] : 0;
+        }
+        f = sl->pad;
+        l = sl->pad_len;
+        n = ld->ncols;
+    }
+    rc = sl->templ ? kh_template_conv_record(&sl->tc, f, l, n, r->row)
+                   : on_record(ld, f, l, n, r->row);
+    sl->loader_err = rc < 0;
+    return rc;
+}
+
+/*
+ * Load sheet `sheet` (NULL: the first visible worksheet) of the workbook
+ * in the file at `path` (read as needed) or, with path NULL, in
+ * data[0..len), as a file of kind k named `name`. The provenance name is
+ * "name [sheet]"; rows are lines. All or nothing, as for CSV.
+ */
+static int load_sheet(struct kh_dataset *ds, const struct kind *k, const char *name,
+                      const char *path, const char *data, size_t len, const char *sheet,
+                      struct kh_err *err)
+{
+    struct sheet_load sl;
+    struct xlsx *x = NULL;
+    char where[300], list[600];
+    int rc, idx;
+
+    rc = path ? xlsx_open_file(&x, path, NULL, err) : xlsx_open_mem(&x, name, data, len, NULL, err);
+    if (rc)
+        return rc;
+    idx = xlsx_sheet_choose(x, sheet, err);
+    if (idx < 0) {
+        xlsx_free(x);
+        return idx;
+    }
+    xlsx_where(x, idx, 0, 0, where, sizeof(where));
+    memset(&sl, 0, sizeof(sl));
+    sl.ld.ds = ds;
+    sl.ld.kind = k;
+    sl.ld.name = where;
+    sl.ld.err = err;
+    sl.ld.encoding = KH_ENC_UTF8;
+    sl.ld.c_unit = sl.ld.c_ind = -1;
+    sl.templ = k->row == values_row;
+    kh_template_conv_init(&sl.tc, on_record, &sl.ld, where, err);
+    ds_mark(ds, &sl.ld.mark);
+    sl.ld.file = ds_add_file(ds, where, KH_ENC_UTF8);
+    if (sl.ld.file < 0) {
+        rc = kh_err_set(err, sl.ld.file, where, 0, 0, "out of memory");
+    } else {
+        rc = xlsx_sheet_read(x, idx, on_sheet_row, &sl, err);
+        if (rc == KH_OK && sl.templ)
+            sl.loader_err = (rc = kh_template_conv_finish(&sl.tc)) != KH_OK;
+        if (rc == KH_OK && !sl.ld.header_line) {
+            sl.loader_err = 1;
+            rc = kh_err_set(err, KH_EINVAL, where, 0, 0,
+                            "the sheet is empty: expected a header row naming the columns (%s)",
+                            expected_list(k, list, sizeof(list)));
+        }
+        if (rc == KH_OK && k->finish)
+            sl.loader_err = (rc = k->finish(&sl.ld)) != KH_OK;
+    }
+    if (rc) {
+        ds_rollback(ds, &sl.ld.mark);
+        if (sl.loader_err)
+            xlsx_err_locate(x, idx, err);
+    }
+    load_release(&sl.ld);
+    kh_template_conv_release(&sl.tc);
+    free(sl.pad);
+    free(sl.pad_len);
+    xlsx_free(x);
+    return rc;
+}
+
+int kh_dataset_load_sheet(struct kh_dataset *ds, const char *kind, const char *path,
+                          const char *sheet, struct kh_err *err)
+{
+    const struct kind *k = find_kind(kind);
+
+    if (!ds || !path)
+        return kh_err_set(err, KH_EINVAL, path, 0, 0, "no dataset or no file name");
+    if (!k)
+        return kh_dataset_load_mem(ds, kind, path, NULL, 0, err);
+    return load_sheet(ds, k, path, path, NULL, 0, sheet, err);
+}
+
 int kh_dataset_load_mem(struct kh_dataset *ds, const char *kind, const char *name, const char *data,
                         size_t len, struct kh_err *err)
 {
@@ -1111,6 +1253,8 @@ int kh_dataset_load_mem(struct kh_dataset *ds, const char *kind, const char *nam
                           "unknown kind of data file \"%s\": expected units, values, targets, "
                           "events or ballots",
                           kind ? kind : "");
+    if (xlsx_sniff(data, len) != XLSX_SIG_NONE)
+        return load_sheet(ds, ld.kind, name, NULL, data, len, NULL, err);
     rc = kh_enc_decode(name, data, len, &text, err);
     if (rc)
         return rc;
@@ -1158,6 +1302,8 @@ int kh_dataset_load_file(struct kh_dataset *ds, const char *kind, const char *pa
 
     if (!find_kind(kind))
         return kh_dataset_load_mem(ds, kind, path, NULL, 0, err);
+    if (ds && xlsx_sniff_file(path) != XLSX_SIG_NONE)
+        return load_sheet(ds, find_kind(kind), path, path, NULL, 0, NULL, err);
     rc = kh_csv_read_file(path, 0, &data, &len, err);
     if (rc)
         return rc;
@@ -1169,7 +1315,7 @@ int kh_dataset_load_file(struct kh_dataset *ds, const char *kind, const char *pa
 int kh_dataset_load_dir(struct kh_dataset *ds, const char *dir, struct kh_err *err)
 {
     static const char *const order[] = {"units", "values", "targets", "events", "ballots"};
-    char path[4096];
+    char path[4096], xpath[4096];
     struct stat sb;
     size_t i;
     int rc, n;
@@ -1178,8 +1324,18 @@ int kh_dataset_load_dir(struct kh_dataset *ds, const char *dir, struct kh_err *e
         return kh_err_set(err, KH_EINVAL, NULL, 0, 0, "no dataset or no folder name");
     for (i = 0; i < KH_ARRAY_LEN(order); i++) {
         n = snprintf(path, sizeof(path), "%s/%s.csv", dir, order[i]);
-        if (n < 0 || (size_t)n >= sizeof(path))
+        if (n < 0 || (size_t)n + 1 >= sizeof(path))
             return kh_err_set(err, KH_EINVAL, dir, 0, 0, "the folder name is too long");
+        /* A workbook of the same name stands in for a CSV file; not both. */
+        snprintf(xpath, sizeof(xpath), "%s/%s.xlsx", dir, order[i]);
+        if (stat(xpath, &sb) == 0) {
+            if (stat(path, &sb) == 0)
+                return kh_err_set(err, KH_EINVAL, xpath, 0, 0,
+                                  "the data folder holds both %s.csv and %s.xlsx: keep only the "
+                                  "one that is up to date",
+                                  order[i], order[i]);
+            memcpy(path, xpath, (size_t)n + 2);
+        }
         if (stat(path, &sb) != 0) {
             if (errno == ENOENT && i > 0)
                 continue;

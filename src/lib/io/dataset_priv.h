@@ -1,7 +1,7 @@
 /*
  * dataset_priv.h — what the two halves of the dataset implementation share:
  * dataset.c (lifecycle, lookup tables, the add_* functions, rollback) and
- * dataset_load.c (the CSV file formats of docs/data-files.md).
+ * dataset_load.c (the file formats of docs/data-files.md, in CSV or XLSX).
  *
  * The lookup tables are open-addressing hash maps with linear probing. A
  * slot holds the key's 32-bit hash and the index of the record it belongs
@@ -138,6 +138,18 @@ const char *ds_where(const struct kh_dataset *ds, int file, int line, int cur_fi
  */
 const char *ds_unknown_unit_hint(const struct kh_dataset *ds, const char *s, char *out,
                                  size_t outsz);
+
+/*
+ * Load one sheet of the Excel workbook (.xlsx, io/xlsx.h) at `path` as a
+ * file of the given kind, as kh_dataset_load_file does (all or nothing,
+ * the same checks); `sheet` names the worksheet (ASCII case ignored), NULL
+ * or "" for the first visible one. Errors name the sheet, row and column
+ * ("values.xlsx [Sheet1]!C17: …"); an unknown sheet is KH_ENOTFOUND with
+ * the list of sheets. Defined in dataset_load.c; meant for kaohe/data.h
+ * (the import command's sheet choice).
+ */
+int kh_dataset_load_sheet(struct kh_dataset *ds, const char *kind, const char *path,
+                          const char *sheet, struct kh_err *err);
 
 /* The accepted period forms, for messages. */
 #define DS_PERIOD_FORMS "a year (2024), a half (2024H1), a quarter (2024Q3) or a month (2024-07)"

@@ -46,6 +46,28 @@
  */
 int kh_report_write_atomic(const char *path, const void *data, size_t len, struct kh_err *err);
 
+/* ---- units in publication order ---------------------------------------- */
+
+/* A unit's place in a published table: its index, category and rank. */
+struct kh_report_row {
+    int unit, cat, rank;
+};
+
+/*
+ * The units of r in publication order: category (scheme order), then rank
+ * (unranked last), then data order — the order of `kaohe score` and of the
+ * exported tables. ds->nunits rows, malloc'ed (caller frees); NULL when out
+ * of memory.
+ */
+struct kh_report_row *kh_report_order(const struct kh_dataset *ds, const struct kh_result *r);
+
+/* The qsort comparison of that order (category, rank with 0 last, unit),
+ * for callers that re-sort rows. */
+int kh_report_row_cmp(const void *a, const void *b);
+
+/* Append the names of the vetoes triggered for unit u, separated by ';'. */
+void kh_report_vetoes_text(const struct kh_result *r, int u, struct kh_buf *b);
+
 /* ---- score tables ------------------------------------------------------ */
 
 /* What the score workbook shows. Start from kh_report_opts_init(). */

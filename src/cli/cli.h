@@ -18,6 +18,7 @@
 #include "kaohe/base.h"
 #include "kaohe/data.h"
 #include "kaohe/engine.h"
+#include "kaohe/report.h"
 #include "kaohe/scheme.h"
 
 enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_INPUT = 2, EXIT_IO = 3, EXIT_INTERNAL = 4 };
@@ -118,24 +119,6 @@ void cli_table(struct kh_buf *out, const char *const *cells, int rows, int cols,
 
 /* ---- league tables (cli_league.c), shared by score and demo ------------- */
 
-/* A unit's place in publication order. */
-struct cli_order {
-    int unit, cat, rank;
-};
-
-/*
- * The units of r in publication order: category (scheme order), then rank
- * (unranked last), then data order. ds->nunits entries, malloc'ed (caller
- * frees); NULL when out of memory.
- */
-struct cli_order *cli_publication_order(const struct kh_dataset *ds, const struct kh_result *r);
-
-/* The qsort order of publication: cat, then rank (0 = unranked, last), then
- * unit. */
-int cli_order_cmp(const void *pa, const void *pb);
-
-/* Append the names of the vetoes triggered for unit u, separated by ';'. */
-void cli_vetoes_text(const struct kh_result *r, int u, struct kh_buf *b);
 
 /* A growable list of table cells (UTF-8 strings, owned). Start from {0}. */
 struct cli_cells {
@@ -157,11 +140,11 @@ void cli_cells_free(struct cli_cells *c);
  * Append the league table of each category of s (or only category
  * `only_cat`, -1 for all): a title line, then rank, unit, name, the scores
  * of the indicators down to `depth` with their points for the category,
- * total, tier and vetoes, in the order o (cli_publication_order), and a
+ * total, tier and vetoes, in the order o (kh_report_order), and a
  * blank line. This is `kaohe score --format table`.
  */
 void cli_league_table(struct kh_buf *out, const struct kh_scheme *s, const struct kh_dataset *ds,
-                      const struct kh_result *r, const struct cli_order *o, int depth,
+                      const struct kh_result *r, const struct kh_report_row *o, int depth,
                       int only_cat);
 
 /* Entry points (cli_<name>.c). */

@@ -250,7 +250,7 @@ static const char *progress_word(int p)
  */
 static void progress_tables(struct kh_buf *out, const struct kh_scheme *s,
                             const struct kh_dataset *ds, const struct kh_result *r,
-                            const struct cli_order *o, double elapsed)
+                            const struct kh_report_row *o, double elapsed)
 {
     static const int right[6] = {0, 0, 1, 1, 1, 0};
     int nn = kh_scheme_node_count(s), dec = kh_scheme_decimals(s), k, i;
@@ -397,14 +397,14 @@ static void star_top_ten(struct kh_buf *out, const struct kh_scheme *s, const st
 {
     static const int right[8] = {1, 0, 0, 0, 0, 1, 0, 0};
     struct cli_cells t = {0};
-    struct cli_order *o = cli_publication_order(ds, r);
+    struct kh_report_row *o = kh_report_order(ds, r);
     int i, rows = 1;
 
     if (!o)
         return;
     for (i = 0; i < ds->nunits; i++)
         o[i].cat = 0; /* one list over all categories */
-    qsort(o, (size_t)ds->nunits, sizeof(*o), cli_order_cmp);
+    qsort(o, (size_t)ds->nunits, sizeof(*o), kh_report_row_cmp);
     cli_cell(&t, "名次");
     cli_cell(&t, "单位");
     cli_cell(&t, "名称");
@@ -428,7 +428,7 @@ static void star_top_ten(struct kh_buf *out, const struct kh_scheme *s, const st
         cli_cell(&t, un->ntags ? un->tags[0] : "");
         cli_cell_num(&t, kh_result_score(r, u, 0), kh_scheme_decimals(s));
         cli_cell(&t, kh_result_tier_name(r, u));
-        cli_vetoes_text(r, u, &b);
+        kh_report_vetoes_text(r, u, &b);
         cli_cell(&t, kh_buf_str(&b));
         kh_buf_free(&b);
         rows++;
@@ -446,7 +446,7 @@ static void star_top_ten(struct kh_buf *out, const struct kh_scheme *s, const st
 static int demo_show(const struct demo *d, const char *period)
 {
     struct kh_result *r = NULL, *vr = NULL;
-    struct cli_order *o = NULL;
+    struct kh_report_row *o = NULL;
     struct kh_period p;
     struct kh_buf out;
     struct kh_err err;
@@ -456,7 +456,7 @@ static int demo_show(const struct demo *d, const char *period)
     kh_period_parse(period, &p);
     if (kh_score(d->scheme, d->district, period, &r, &err) != KH_OK)
         return cli_fail(&err);
-    if (!(o = cli_publication_order(d->district, r)))
+    if (!(o = kh_report_order(d->district, r)))
         goto out;
     kh_buf_init(&out, 0);
     kh_buf_puts(&out, DEMO_NOTICE);

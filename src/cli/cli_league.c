@@ -1,7 +1,7 @@
 /*
  * cli_league.c — league tables (排名表), shared by `kaohe score` and
- * `kaohe demo`: units in publication order (category in scheme order, then
- * rank, then data order) and one aligned, CJK-aware table per category with
+ * `kaohe demo`: in publication order (kh_report_order, the same as the
+ * exported tables), one aligned, CJK-aware table per category with
  * the scores of the indicators down to a depth, the total, the tier and the
  * vetoes. Moved here from cli_score.c so that the demo prints exactly what
  * `kaohe score --format table` prints for the same scheme and data.
@@ -11,40 +11,6 @@
 #include <string.h>
 
 #include "cli.h"
-
-int cli_order_cmp(const void *pa, const void *pb)
-{
-    const struct cli_order *a = pa, *b = pb;
-    if (a->cat != b->cat)
-        return a->cat < b->cat ? -1 : 1;
-    if ((a->rank == 0) != (b->rank == 0))
-        return a->rank == 0 ? 1 : -1;
-    if (a->rank != b->rank)
-        return a->rank < b->rank ? -1 : 1;
-    return a->unit < b->unit ? -1 : a->unit > b->unit;
-}
-
-struct cli_order *cli_publication_order(const struct kh_dataset *ds, const struct kh_result *r)
-{
-    struct cli_order *o = malloc(sizeof(*o) * (size_t)(ds->nunits ? ds->nunits : 1));
-    int i;
-    if (!o)
-        return NULL;
-    for (i = 0; i < ds->nunits; i++) {
-        o[i].unit = i;
-        o[i].cat = kh_result_category(r, i);
-        o[i].rank = kh_result_rank(r, i);
-    }
-    qsort(o, (size_t)ds->nunits, sizeof(*o), cli_order_cmp);
-    return o;
-}
-
-void cli_vetoes_text(const struct kh_result *r, int u, struct kh_buf *b)
-{
-    int k, n = kh_result_veto_count(r, u);
-    for (k = 0; k < n; k++)
-        kh_buf_printf(b, "%s%s", k ? ";" : "", kh_result_veto_name(r, u, k));
-}
 
 void cli_cell(struct cli_cells *c, const char *s)
 {
@@ -85,7 +51,7 @@ void cli_cells_free(struct cli_cells *c)
 }
 
 void cli_league_table(struct kh_buf *out, const struct kh_scheme *s, const struct kh_dataset *ds,
-                      const struct kh_result *r, const struct cli_order *o, int depth, int only_cat)
+                      const struct kh_result *r, const struct kh_report_row *o, int depth, int only_cat)
 {
     int nn = kh_scheme_node_count(s), dec = kh_scheme_decimals(s), c, i, k;
     int has_tiers = kh_scheme_tier_count(s) > 0, has_vetoes = kh_scheme_veto_count(s) > 0;
@@ -149,7 +115,7 @@ void cli_league_table(struct kh_buf *out, const struct kh_scheme *s, const struc
                 cli_cell(&t, kh_result_tier_name(r, u));
             if (has_vetoes) {
                 kh_buf_reset(&b);
-                cli_vetoes_text(r, u, &b);
+                kh_report_vetoes_text(r, u, &b);
                 cli_cell(&t, kh_buf_str(&b));
             }
             kh_buf_free(&b);

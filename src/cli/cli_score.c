@@ -22,7 +22,7 @@ static void json_num(struct kh_buf *out, double v, int dec)
 }
 
 static void score_json(struct kh_buf *out, const struct kh_scheme *s, const struct kh_dataset *ds,
-                       const struct kh_result *r, const struct cli_order *o, int only_cat)
+                       const struct kh_result *r, const struct kh_report_row *o, int only_cat)
 {
     int nn = kh_scheme_node_count(s), dec = kh_scheme_decimals(s), i, k, first = 1;
 
@@ -98,7 +98,7 @@ int cmd_score(int argc, char **argv)
     struct kh_dataset *ds;
     struct kh_result *r;
     struct kh_buf out;
-    struct cli_order *o;
+    struct kh_report_row *o;
     int rc, fmt, depth = 1, only = -1;
     const char *v;
 
@@ -133,7 +133,7 @@ int cmd_score(int argc, char **argv)
             return cli_usage("score", "--category: no category '%s' in the scheme", v);
         }
     }
-    o = cli_publication_order(ds, r);
+    o = kh_report_order(ds, r);
     if (!o) {
         cli_run_free(s, ds, r);
         return EXIT_INTERNAL;

@@ -1,16 +1,15 @@
 /*
  * order.c — units in publication order, shared by the CSV and XLSX score
  * tables: category in scheme order, then rank (unranked units last), then
- * the order of units.csv. The same order as `kaohe score` (src/cli/
- * cli_league.c), so that an exported table and the command's output list
- * the units identically.
+ * the order of units.csv. `kaohe score`, the demo and the exported tables
+ * all use it, so they list the units identically.
  */
 #include "report/report_int.h"
 #include "base/common.h"
 
-static int order_cmp(const void *pa, const void *pb)
+int kh_report_row_cmp(const void *pa, const void *pb)
 {
-    const struct rep_order *a = pa, *b = pb;
+    const struct kh_report_row *a = pa, *b = pb;
     if (a->cat != b->cat)
         return a->cat < b->cat ? -1 : 1;
     if ((a->rank == 0) != (b->rank == 0))
@@ -20,9 +19,9 @@ static int order_cmp(const void *pa, const void *pb)
     return a->unit < b->unit ? -1 : a->unit > b->unit;
 }
 
-struct rep_order *rep_publication_order(const struct kh_dataset *ds, const struct kh_result *r)
+struct kh_report_row *kh_report_order(const struct kh_dataset *ds, const struct kh_result *r)
 {
-    struct rep_order *o = malloc(sizeof(*o) * (size_t)(ds->nunits ? ds->nunits : 1));
+    struct kh_report_row *o = malloc(sizeof(*o) * (size_t)(ds->nunits ? ds->nunits : 1));
     int i;
     if (!o)
         return NULL;
@@ -31,11 +30,11 @@ struct rep_order *rep_publication_order(const struct kh_dataset *ds, const struc
         o[i].cat = kh_result_category(r, i);
         o[i].rank = kh_result_rank(r, i);
     }
-    qsort(o, (size_t)ds->nunits, sizeof(*o), order_cmp);
+    qsort(o, (size_t)ds->nunits, sizeof(*o), kh_report_row_cmp);
     return o;
 }
 
-void rep_vetoes_text(const struct kh_result *r, int u, struct kh_buf *b)
+void kh_report_vetoes_text(const struct kh_result *r, int u, struct kh_buf *b)
 {
     int k, n = kh_result_veto_count(r, u);
     for (k = 0; k < n; k++)

@@ -35,21 +35,6 @@ int rep_tmp_open(struct rep_tmp *t, const char *path, struct kh_err *err);
 int rep_tmp_commit(struct rep_tmp *t, struct kh_err *err);
 void rep_tmp_abort(struct rep_tmp *t);
 
-/* ---- units in publication order (order.c) ------------------------------- */
-
-struct rep_order {
-    int unit, cat, rank;
-};
-
-/*
- * The units of r in publication order: category (scheme order), then rank
- * (unranked last), then data order — the order of `kaohe score`.
- * ds->nunits entries, malloc'ed (caller frees); NULL when out of memory.
- */
-struct rep_order *rep_publication_order(const struct kh_dataset *ds, const struct kh_result *r);
-
-/* Append the names of the vetoes triggered for unit u, separated by ';'. */
-void rep_vetoes_text(const struct kh_result *r, int u, struct kh_buf *b);
 
 /* ---- workbook helpers (xlsx_util.c) ------------------------------------- */
 

@@ -13,10 +13,10 @@ int kh_report_score_csv(const struct kh_scheme *s, const struct kh_dataset *ds,
                         const struct kh_result *r, int category, int bom, struct kh_buf *out)
 {
     int nn = kh_scheme_node_count(s), dec = kh_scheme_decimals(s), i, k;
-    struct rep_order *o;
+    struct kh_report_row *o;
     struct kh_buf b;
 
-    o = rep_publication_order(ds, r);
+    o = kh_report_order(ds, r);
     if (!o)
         return KH_ENOMEM;
     kh_buf_init(&b, 1 << 16);
@@ -60,7 +60,7 @@ int kh_report_score_csv(const struct kh_scheme *s, const struct kh_dataset *ds,
         kh_buf_csv_field(out, kh_result_tier_name(r, u));
         kh_buf_putc(out, ',');
         kh_buf_reset(&b);
-        rep_vetoes_text(r, u, &b);
+        kh_report_vetoes_text(r, u, &b);
         kh_buf_csv_field(out, kh_buf_str(&b));
         kh_buf_puts(out, "\r\n");
     }

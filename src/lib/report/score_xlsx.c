@@ -41,7 +41,7 @@ struct xw {
     const struct kh_dataset *ds;
     const struct kh_result *r;
     const struct kh_report_opts *o;
-    const struct rep_order *order;
+    const struct kh_report_row *order;
     lxw_workbook *wb;
     struct rep_formats f;
     char **names; /* sheet names used so far (for uniqueness) */
@@ -337,7 +337,7 @@ static void measure(struct xw *x, struct layout *L, int c)
         if (L->has_veto) {
             int tw;
             kh_buf_reset(&b);
-            rep_vetoes_text(x->r, u, &b);
+            kh_report_vetoes_text(x->r, u, &b);
             tw = kh_text_width(kh_buf_str(&b));
             widen(L, col_veto(L), rep_width(tw < 40 ? tw : 40));
         }
@@ -371,7 +371,7 @@ static void write_unit(struct xw *x, lxw_worksheet *ws, const struct layout *L, 
         put_str(x, ws, row, col_tier(L), kh_result_tier_name(r, u), x->f.text);
     if (L->has_veto) {
         kh_buf_reset(b);
-        rep_vetoes_text(r, u, b);
+        kh_report_vetoes_text(r, u, b);
         put_str(x, ws, row, col_veto(L), kh_buf_str(b), x->f.text_left);
     }
 }
@@ -561,7 +561,7 @@ static int write_data_sheet(struct xw *x, struct kh_err *err)
         }
         put_str(x, ws, row, col + 3, kh_result_tier_name(r, u), x->f.plain);
         kh_buf_reset(&b);
-        rep_vetoes_text(r, u, &b);
+        kh_report_vetoes_text(r, u, &b);
         put_str(x, ws, row, col + 4, kh_buf_str(&b), x->f.plain);
         row++;
     }
@@ -611,7 +611,7 @@ int kh_report_score_xlsx(const struct kh_scheme *s, const struct kh_dataset *ds,
     x.r = r;
     x.o = opts;
     x.dec = kh_scheme_decimals(s);
-    x.order = rep_publication_order(ds, r);
+    x.order = kh_report_order(ds, r);
     if (!x.order)
         return kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
     if ((rc = rep_tmp_open(&tmp, path, err))) {

@@ -370,7 +370,7 @@ int kh_leaf_unit(struct kh_result *r, int ni, const struct node_prep *p, size_t 
                 struct kh_buf b;
                 kh_buf_init(&b, 4096);
                 kh_expr_text(nd->overrides[j].when, &b);
-                kh_trace_line(tr, "特殊情形: 条件 %s 成立 (第%d行), 得分 = %s", kh_buf_str(&b),
+                KH_TRACE(tr, "特殊情形: 条件 %s 成立 (第%d行), 得分 = %s", kh_buf_str(&b),
                               nd->overrides[j].pos.line, kh_num(*score, num));
                 kh_buf_free(&b);
             }
@@ -398,17 +398,17 @@ int kh_leaf_unit(struct kh_result *r, int ni, const struct node_prep *p, size_t 
         case KH_MISSING_ZERO:
             *score = 0;
             *flag = KH_FLAG_ZERO;
-            kh_trace_line(tr, "缺少数据: 按规定 (missing: zero) 记0分");
+            KH_TRACE(tr, "缺少数据: 按规定 (missing: zero) 记0分");
             return KH_OK;
         case KH_MISSING_MEAN:
             *score = NAN;
             *flag = KH_FLAG_MEAN;
-            kh_trace_line(tr, "缺少数据: 按规定 (missing: mean) 取同组平均得分");
+            KH_TRACE(tr, "缺少数据: 按规定 (missing: mean) 取同组平均得分");
             return KH_OK;
         case KH_MISSING_EXCLUDE:
             *score = NAN;
             *flag = KH_FLAG_EXCLUDED;
-            kh_trace_line(tr, "缺少数据: 按规定 (missing: exclude) 不计此项, 上级指标按比例折算");
+            KH_TRACE(tr, "缺少数据: 按规定 (missing: exclude) 不计此项, 上级指标按比例折算");
             return KH_OK;
         default:
             return kh_err_set(err, KH_EINVAL, s->file, nd->pos.line, nd->pos.col,
@@ -497,14 +497,14 @@ double kh_node_post(struct kh_result *r, int ni, const struct node_prep *p, size
         return v;
     if (p && p->mult) {
         double m = p->mult[u];
-        kh_trace_line(tr, "乘以系数 %s: %s × %s = %s", "multiplier", kh_num(v, a), kh_num(m, b),
+        KH_TRACE(tr, "乘以系数 %s: %s × %s = %s", "multiplier", kh_num(v, a), kh_num(m, b),
                       kh_num(v * m, c));
         v *= m;
     }
     if (nd->has_max) {
         lim = kh_param_get(&nd->max, r->cat[u], uid, W, NAN);
         if (!isnan(lim) && v > lim) {
-            kh_trace_line(tr, "封顶: %s 超过上限 %s, 取 %s", kh_num(v, a), kh_num(lim, b),
+            KH_TRACE(tr, "封顶: %s 超过上限 %s, 取 %s", kh_num(v, a), kh_num(lim, b),
                           kh_num(lim, c));
             v = lim;
         }
@@ -512,7 +512,7 @@ double kh_node_post(struct kh_result *r, int ni, const struct node_prep *p, size
     if (nd->has_min) {
         lim = kh_param_get(&nd->min, r->cat[u], uid, W, NAN);
         if (!isnan(lim) && v < lim) {
-            kh_trace_line(tr, "保底: %s 低于下限 %s, 取 %s", kh_num(v, a), kh_num(lim, b),
+            KH_TRACE(tr, "保底: %s 低于下限 %s, 取 %s", kh_num(v, a), kh_num(lim, b),
                           kh_num(lim, c));
             v = lim;
         }
@@ -520,7 +520,7 @@ double kh_node_post(struct kh_result *r, int ni, const struct node_prep *p, size
     if (r->s->rounding == KH_ROUND_ITEM && !nd->nchildren) {
         double rv = kh_round(v, r->s->decimals);
         if (rv != v)
-            kh_trace_line(tr, "逐项修约 (rounding: item) 到 %d 位小数: %s", r->s->decimals,
+            KH_TRACE(tr, "逐项修约 (rounding: item) 到 %d 位小数: %s", r->s->decimals,
                           kh_num(rv, a));
         v = rv;
     }
@@ -596,19 +596,19 @@ double kh_node_combine(struct kh_result *r, int ni, size_t u, int *flag, struct 
     }
     if (!present && sumw_all > 0) {
         *flag = KH_FLAG_EXCLUDED;
-        kh_trace_line(tr, "所有子项都缺数据, 本项不计");
+        KH_TRACE(tr, "所有子项都缺数据, 本项不计");
         kh_buf_free(&terms);
         return NAN;
     }
     switch (nd->combine) {
     case KH_COMBINE_SUM:
         v = acc;
-        kh_trace_line(tr, "合计 = %s = %s", terms.len ? kh_buf_str(&terms) : "0",
+        KH_TRACE(tr, "合计 = %s = %s", terms.len ? kh_buf_str(&terms) : "0",
                       kh_num(acc + extra, a));
         if (present && sumw_present < sumw_all && sumw_present > 0) {
             v *= sumw_all / sumw_present;
             char t4[32];
-            kh_trace_line(tr, "有子项缺数据, 按比例折算: %s × %s / %s = %s", kh_num(acc, a),
+            KH_TRACE(tr, "有子项缺数据, 按比例折算: %s × %s / %s = %s", kh_num(acc, a),
                           kh_num(sumw_all, b), kh_num(sumw_present, t3), kh_num(v, t4));
         }
         break;
@@ -629,10 +629,10 @@ double kh_node_combine(struct kh_result *r, int ni, size_t u, int *flag, struct 
         break;
     }
     if (nd->combine != KH_COMBINE_SUM)
-        kh_trace_line(tr, "得分率 %s → %s × %s = %s", kh_buf_str(&terms), kh_num(W, a),
+        KH_TRACE(tr, "得分率 %s → %s × %s = %s", kh_buf_str(&terms), kh_num(W, a),
                       kh_num(W > 0 ? v / W : 0, b), kh_num(v, t3));
     if (nd->combine != KH_COMBINE_SUM && extra != 0)
-        kh_trace_line(tr, "加上加/扣分项 %s = %s", kh_num(extra, a), kh_num(v + extra, b));
+        KH_TRACE(tr, "加上加/扣分项 %s = %s", kh_num(extra, a), kh_num(v + extra, b));
     kh_buf_free(&terms);
     return v + extra;
 }

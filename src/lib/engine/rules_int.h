@@ -11,17 +11,6 @@
 #include "engine/rules.h"
 
 /*
- * Append a trace line only when tracing. Use this rather than calling
- * kh_trace_line() directly so that the number formatting in the arguments
- * (kh_num) costs nothing on the fast path.
- */
-#define KH_TRACE(tr, ...)                                                                          \
-    do {                                                                                           \
-        if (tr)                                                                                    \
-            kh_trace_line((tr), __VA_ARGS__);                                                      \
-    } while (0)
-
-/*
  * Fill *err with KH_EINVAL and a message that starts with the node id and
  * the unit id ("node X, unit T01: ..."), then the formatted text. The error
  * points at `file`:`line` when file is not NULL (a data row), else at the

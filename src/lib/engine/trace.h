@@ -17,6 +17,17 @@ struct kh_trace {
     int indent; /* spaces before each line, in steps of two */
 };
 
+/*
+ * Trace one line only when tracing: unlike a plain kh_trace_line() call,
+ * the arguments (often kh_num() formatting) are not evaluated when tr is
+ * NULL, which keeps scoring without a trace fast.
+ */
+#define KH_TRACE(tr, ...)                                                                          \
+    do {                                                                                           \
+        if (tr)                                                                                    \
+            kh_trace_line((tr), __VA_ARGS__);                                                      \
+    } while (0)
+
 /* Append one line (a newline is added) at the current indent; tr may be NULL. */
 void kh_trace_line(struct kh_trace *tr, const char *fmt, ...) KH_PRINTF(2, 3);
 

@@ -38,6 +38,12 @@ fi
 
 missing=""
 for p in $PKGS; do
+    # Node.js from another source (NodeSource) ships its own npm, which
+    # conflicts with Debian's: a working command is enough.
+    case $p in
+    nodejs) command -v node >/dev/null 2>&1 && continue ;;
+    npm) command -v npm >/dev/null 2>&1 && continue ;;
+    esac
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
         missing="$missing $p"
     fi

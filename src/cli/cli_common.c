@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_store.h"
 #include "kaohe/text.h"
 
 void cli_help(const struct cli_command *c, FILE *out)
@@ -206,6 +207,9 @@ int cli_run_score(const struct cli_args *a, struct kh_scheme **s, struct kh_data
     *s = NULL;
     *ds = NULL;
     *r = NULL;
+    /* With --db the scheme is a scheme id in the store, and the data too. */
+    if (cli_opt(a, "db", NULL))
+        return cli_store_score(a, s, ds, r);
     if (a->npos != 1)
         return cli_usage(a->cmd, "需要一个方案文件 expected one scheme file");
     if (!data)

@@ -5,10 +5,11 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "cli_store.h"
 
 int cmd_explain(int argc, char **argv)
 {
-    static const char *const spec[] = {"data=", "period=", "unit=", "node=", NULL};
+    static const char *const spec[] = {"data=", "period=", "unit=", "node=", "version=", CLI_STORE_SPEC, NULL};
     struct cli_args a;
     struct kh_scheme *s;
     struct kh_dataset *ds;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_store.h"
 #include "kaohe/period.h"
 
 /* Score every period of p's kind from `since` up to (not including) p. */
@@ -53,7 +54,7 @@ static int score_history(const struct kh_scheme *s, const struct kh_dataset *ds,
 
 int cmd_firsts(int argc, char **argv)
 {
-    static const char *const spec[] = {"data=", "period=", "since=", "format=", NULL};
+    static const char *const spec[] = {"data=", "period=", "since=", "format=", "version=", CLI_STORE_SPEC, NULL};
     struct cli_args a;
     struct kh_scheme *s;
     struct kh_dataset *ds;
@@ -121,7 +122,11 @@ int cmd_firsts(int argc, char **argv)
                                           x->unit, x->node, x->scope_is_tag ? x->scope : NULL)
                               : 1;
             char val[64];
-            snprintf(val, sizeof(val), "%.15g", x->value);
+            if (x->by_value) /* the value as filed */
+                snprintf(val, sizeof(val), "%.15g", x->value);
+            else /* a score, as published */
+                snprintf(val, sizeof(val), "%.*f", kh_scheme_decimals(s),
+                         kh_round(x->value, kh_scheme_decimals(s)));
             if (fmt == FMT_CSV) {
                 kh_buf_csv_field(&out, kh_result_period(r));
                 kh_buf_putc(&out, ',');

@@ -6,10 +6,11 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "cli_store.h"
 
 int cmd_weak(int argc, char **argv)
 {
-    static const char *const spec[] = {"data=", "period=", "unit=", "top=", "format=", NULL};
+    static const char *const spec[] = {"data=", "period=", "unit=", "top=", "format=", "version=", CLI_STORE_SPEC, NULL};
     struct cli_args a;
     struct kh_scheme *s;
     struct kh_dataset *ds;

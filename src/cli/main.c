@@ -7,6 +7,9 @@
 
 #include "cli.h"
 
+#define DB_SOURCE_OPTS                                                                         \
+    "  --db F            改从数据库计分: 方案写方案编码 (另有 --jurisdiction, --version)\n"     \
+    "                    / score from the store instead: give the scheme id\n"
 #define SCHEME_DATA_OPTS                                                                       \
     "  --data DIR       数据目录 / data folder (units.csv, values.csv, targets.csv,\n"       \
     "                   events.csv, ballots.csv)\n"                                           \
@@ -49,7 +52,7 @@ const struct cli_command cli_commands[] = {
      "  --version N      the scheme version to use (default: the latest)\n",
      cmd_score},
     {"explain", "解释某个得分的计算过程", "explain how one score was computed",
-     "用法: kaohe explain 方案.yaml --data 目录 --period 期间 --unit 单位 [--node 指标]\n" SCHEME_DATA_OPTS
+     "用法: kaohe explain 方案.yaml --data 目录 --period 期间 --unit 单位 [--node 指标]\n" SCHEME_DATA_OPTS DB_SOURCE_OPTS
      "给出条款原文、输入数据及其来源行、比较范围、每一步计算、修约和对总分/排名/等次的影响。\n"
      "--node 省略时解释总分。\n",
      "usage: kaohe explain SCHEME.yaml --data DIR --period P --unit U [--node N]\n"
@@ -59,7 +62,7 @@ const struct cli_command cli_commands[] = {
      "the rounding and the effect on total, rank and tier.\n",
      cmd_explain},
     {"firsts", "各指标第一名 (类别内、标签组内), 连续第一", "first places per indicator, streaks",
-     "用法: kaohe firsts 方案.yaml --data 目录 --period 期间 [--since 期间]\n" SCHEME_DATA_OPTS
+     "用法: kaohe firsts 方案.yaml --data 目录 --period 期间 [--since 期间]\n" SCHEME_DATA_OPTS DB_SOURCE_OPTS
      "  --since P        计算连续第一: 从P起逐期 (同类期间) 计算到 --period\n"
      "  --format F       table | csv | json\n",
      "usage: kaohe firsts SCHEME.yaml --data DIR --period P [--since P0]\n"
@@ -67,7 +70,7 @@ const struct cli_command cli_commands[] = {
      "  --format F       table | csv | json\n",
      cmd_firsts},
     {"weak", "单位薄弱点 (失分最多的指标)", "a unit's weak points",
-     "用法: kaohe weak 方案.yaml --data 目录 --period 期间 --unit 单位 [--top N]\n" SCHEME_DATA_OPTS
+     "用法: kaohe weak 方案.yaml --data 目录 --period 期间 --unit 单位 [--top N]\n" SCHEME_DATA_OPTS DB_SOURCE_OPTS
      "列出失分最多的指标: 得分、分值、失分、同类平均、差距。\n",
      "usage: kaohe weak SCHEME.yaml --data DIR --period P --unit U [--top N]\n"
      "  --unit U         unit id or name\n"

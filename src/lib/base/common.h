@@ -46,6 +46,14 @@ int kh_parse_double(const char *s, double *out);
 /* Parse a whole string as a long in [lo, hi]. KH_OK or KH_EINVAL. */
 int kh_parse_long(const char *s, long lo, long hi, long *out);
 
+/*
+ * v rounded half away from zero to d decimals (d truncated to an integer
+ * and kept within ±400; negative d rounds to tens, hundreds …), decided on
+ * the decimal form of v with 15 significant digits: 2.675 → 2.68. NaN in,
+ * NaN out; infinities unchanged; never returns -0. (base/round.c)
+ */
+double kh_round_decimal(double v, double d);
+
 #include "base/banned.h"
 
 #endif

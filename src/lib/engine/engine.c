@@ -9,38 +9,12 @@
 
 double kh_round(double v, int decimals)
 {
-    char buf[64];
-    double scale, m, r;
-
-    static const double pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-
     if (!isfinite(v))
         return v;
-    scale = decimals >= 0 && decimals < 16 ? pow10[decimals] : pow(10, decimals);
-    if (fabs(v) * scale >= 9007199254740992.0) /* 2^53: no fraction left to round */
+    /* No fraction left to round at this scale (and no overflow of v·10^d). */
+    if (decimals >= 0 && decimals <= 22 && fabs(v) * pow(10, decimals) >= 9007199254740992.0)
         return v;
-    /* Fast path: far from a half, the binary error (a few ulps of m, below
-     * 1e-6 while |m| < 1e9) cannot change the result. */
-    m = v * scale;
-    if (fabs(m) < 1e9) {
-        double frac = fabs(m) - floor(fabs(m));
-        if (fabs(frac - 0.5) > 1e-5) {
-            r = floor(fabs(m) + 0.5);
-            r = (m < 0 ? -r : r) / scale;
-            return r == 0 ? 0 : r;
-        }
-    }
-    /* Near a half, round the decimal text people see, not the binary value:
-     * 2.675 is stored as 2.67499999… but is written, read and rounded as
-     * 2.675. Each step goes through 15 significant digits, as spreadsheets
-     * show numbers. */
-    snprintf(buf, sizeof(buf), "%.15g", v);
-    m = strtod(buf, NULL) * scale;
-    snprintf(buf, sizeof(buf), "%.15g", fabs(m));
-    r = floor(strtod(buf, NULL) + 0.5);
-    r = (m < 0 ? -r : r) / scale;
-    return r == 0 ? 0 : r; /* no negative zero in published tables */
+    return kh_round_decimal(v, decimals);
 }
 
 int kh_event_in_period(const struct kh_result *r, const struct kh_event *e)

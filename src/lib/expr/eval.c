@@ -248,7 +248,7 @@ static void bin_kernel(int op, double *d, const double *a, const double *b, doub
         BIN_LOOP(isnan(x) ? y : x);
         break;
     case O_ROUND:
-        BIN_LOOP(expr_round(x, y));
+        BIN_LOOP(kh_round_decimal(x, y));
         break;
     default:
         for (i = 0; i < n; i++)

@@ -298,12 +298,6 @@ void expr_group(struct expr_ev *v, int op, double *dst, const double *a, const d
 
 /* ---- numbers (num.c) -------------------------------------------------- */
 
-/*
- * v rounded half away from zero to d decimals (d truncated to an integer;
- * negative d rounds to tens, hundreds…), deciding on the shortest decimal
- * form of v with 15 significant digits, so round(2.675, 2) = 2.68.
- */
-double expr_round(double v, double d);
 
 /*
  * Append v for a reader: up to 6 significant digits, no exponent for

@@ -30,10 +30,11 @@ static void cite_target(const struct kh_result *r, int input, size_t u, int base
 
     year.kind = KH_PERIOD_YEAR;
     year.index = 1;
-    for (i = 0; i < ds->ntargets; i++) {
-        const struct kh_target *t = &ds->targets[i];
+    /* The targets of this indicator, through the result's index. */
+    for (i = ind >= 0 ? r->tg_start[ind] : 0; ind >= 0 && i < r->tg_start[ind + 1]; i++) {
+        const struct kh_target *t = &ds->targets[r->tg_idx[i]];
         double v = baseline ? t->baseline : t->target;
-        if (t->indicator != ind || t->unit != (int)u || isnan(v))
+        if (t->unit != (int)u || isnan(v))
             continue;
         if (kh_period_equal(&t->period, &r->period)) {
             hit = t;

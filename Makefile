@@ -1,7 +1,7 @@
 # kaohe — the commands a person types. CMake does the building; this file
 # names the configurations and installs what is missing first.
 #
-#   make run    install deps, build, build the demo district's database, print its tables
+#   make run    install deps, build, build the demo district's database, serve it on :8080
 #   make test   install deps, build (gcc + ASan/UBSan, clang + libFuzzer), run every test
 #   make fuzz   run each fuzz target for longer (FUZZ_SECONDS, default 300)
 #   make format apply .clang-format to every first-party C file
@@ -24,11 +24,13 @@ build: deps
 	$(CMAKE) --build build -j $(JOBS)
 
 # The demo district: its database is built from the demo's CSV sources
-# (build/demo.db; importing again changes nothing), then its league tables
-# are printed from the built-in data.
+# (build/demo.db; importing again changes nothing) with the demo accounts,
+# then the server runs on it at http://127.0.0.1:8080 until Ctrl-C.
+# LISTEN=:8080 serves every address.
+LISTEN ?= 127.0.0.1:8080
 run: build
 	./build/kaohe demo --db build/demo.db
-	./build/kaohe demo
+	./build/kaohe serve --db build/demo.db --listen $(LISTEN)
 
 test-build: test-deps
 	$(CMAKE) -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=gcc \
@@ -60,7 +62,7 @@ clean:
 # pandas side by side on the same full score (bench/run.sh; about 15 minutes
 # for all four workloads on 2 cores). WORKLOADS picks some of them.
 WORKLOADS ?= district province nation villages
-.PHONY: bench bench-deps bench-build
+.PHONY: bench bench-deps bench-build bench-http
 
 bench-deps:
 	@sh bench/deps.sh
@@ -72,3 +74,8 @@ bench-build: bench-deps
 
 bench: bench-build
 	sh bench/run.sh $(WORKLOADS)
+
+# make bench-http: the load benchmark of kaohe serve against nginx serving the
+# same JSON as static files (bench/http.sh; docs/performance.md).
+bench-http: bench-build
+	sh bench/http.sh

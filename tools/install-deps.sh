@@ -25,6 +25,7 @@ libzip-dev
 libexpat1-dev
 libxlsxwriter-dev
 libsodium-dev
+libmicrohttpd-dev
 "
 # Tests: clang and its libFuzzer runtime, cmocka, and LibreOffice Calc for
 # spreadsheet round trips.
@@ -33,7 +34,7 @@ if [ "$MODE" = test ] || [ "$MODE" = bench ]; then
 fi
 # Benchmarks: the sqlite3 shell, pandas, Node.js for DuckDB, hyperfine.
 if [ "$MODE" = bench ]; then
-    PKGS="$PKGS sqlite3 python3 python3-pandas nodejs npm hyperfine time"
+    PKGS="$PKGS sqlite3 python3 python3-pandas nodejs npm hyperfine time wrk nginx-light curl"
 fi
 
 missing=""

@@ -258,4 +258,401 @@ int kh_store_snapshot_verify(struct kh_store *st, int64_t jid, int64_t id, struc
  * KH_EIO naming the first problem. */
 int kh_store_check(struct kh_store *st, struct kh_err *err);
 
+/* ---- accounts, roles and sessions (store_account.c) ----------------------------- */
+
+/*
+ * Roles of a jurisdiction's accounts (docs/api.md, "Roles"). What each role
+ * may do is decided by the server's one route table; the store only keeps
+ * the role and the account's scope: the unit of a reporter, the indicators
+ * of a data department.
+ */
+enum kh_role {
+    KH_ROLE_ADMIN = 1,     /* 考核办: the assessment office */
+    KH_ROLE_DEPT = 2,      /* 数据部门: writes given indicators for all units */
+    KH_ROLE_REPORTER = 3,  /* 单位填报员: reads and writes its own unit */
+    KH_ROLE_REVIEWER = 4,  /* 审核员: approves or returns submitted values */
+    KH_ROLE_EVALUATOR = 5, /* 评议人: casts ballots at evaluation meetings */
+    KH_ROLE_LEADER = 6     /* 领导: reads everything */
+};
+#define KH_ROLE_MAX 6
+
+/* "admin", "dept", "reporter", "reviewer", "evaluator", "leader"; NULL for
+ * anything else. */
+const char *kh_role_name(int role);
+
+/* The role named `name` (as kh_role_name spells it), or 0 when unknown. */
+int kh_role_parse(const char *name);
+
+/* An account (no password hash: that never leaves the store). */
+struct kh_account {
+    int64_t id;
+    int64_t jid;
+    char name[129];     /* login name: 1-128 bytes of [A-Za-z0-9._-] */
+    char display[257];  /* shown name, UTF-8, may be "" */
+    int role;           /* enum kh_role */
+    char unit[129];     /* reporter: the code of its unit; "" otherwise */
+    char indicators[2048]; /* dept: indicator codes joined with ','; "" otherwise */
+    int disabled;       /* non-zero: may not sign in */
+    char created_at[32];
+};
+
+/*
+ * Create account `a` (its id, jid and created_at are ignored) in
+ * jurisdiction jid with `password` (8 to 256 bytes), stored only as an
+ * argon2id hash (libsodium crypto_pwhash_str, interactive limits). A
+ * reporter must name an existing unit of jid; a dept at least one
+ * indicator. Audited ("insert account name"). KH_EINVAL (with the field in
+ * the message) for a bad name, role, scope or password, or a name already
+ * taken. *id receives the new account's id (id may be NULL).
+ */
+int kh_store_account_create(struct kh_store *st, int64_t jid, const struct kh_account *a,
+                            const char *password, const struct kh_actor *who, int64_t *id,
+                            struct kh_err *err);
+
+/* Read account `name` of jid into *out. KH_ENOTFOUND when there is none. */
+int kh_store_account_get(struct kh_store *st, int64_t jid, const char *name,
+                         struct kh_account *out, struct kh_err *err);
+
+/* Every account of jid, ordered by name. *out is malloc'ed (caller frees),
+ * *n its length. */
+int kh_store_account_list(struct kh_store *st, int64_t jid, struct kh_account **out, size_t *n,
+                          struct kh_err *err);
+
+/*
+ * Change the role, display name, unit, indicators and disabled flag of the
+ * stored account named a->name to those of *a (checked as for create).
+ * Disabling an account ends its sessions. Audited old → new.
+ */
+int kh_store_account_update(struct kh_store *st, int64_t jid, const struct kh_account *a,
+                            const struct kh_actor *who, struct kh_err *err);
+
+/*
+ * Check `password` for account `name` of jid. KH_OK and *out filled when it
+ * matches and the account is enabled; otherwise KH_EINVAL with one message
+ * for every cause ("wrong user name or password", or "account disabled"),
+ * taking about as long whether or not the name exists.
+ */
+int kh_store_account_verify(struct kh_store *st, int64_t jid, const char *name,
+                            const char *password, struct kh_account *out, struct kh_err *err);
+
+/*
+ * Set a new password (8 to 256 bytes) for account `name`. With `old`
+ * non-NULL it must match the current password (a user changing their own);
+ * with NULL it is an administrator's reset. Every session of the account
+ * ends. Audited (without the passwords).
+ */
+int kh_store_account_password(struct kh_store *st, int64_t jid, const char *name,
+                              const char *old, const char *password, const struct kh_actor *who,
+                              struct kh_err *err);
+
+/* A signed-in session. */
+struct kh_session {
+    int64_t account;    /* the account's id */
+    char csrf[65];      /* the CSRF token of this session (hex) */
+    char expires_at[32];
+};
+
+/*
+ * Start a session for account id `account`, valid for `ttl` seconds. Fresh
+ * random tokens (libsodium randombytes_buf, 32 bytes each, hex) go to
+ * token[] (the cookie's value) and csrf[]; the store keeps only a hash of
+ * the token, so a copy of the database does not hold live sessions.
+ */
+int kh_store_session_create(struct kh_store *st, int64_t account, long ttl, char token[65],
+                            char csrf[65], struct kh_err *err);
+
+/*
+ * Find the live session of `token` and its account. KH_ENOTFOUND when the
+ * token is unknown, expired, malformed (anything but 64 hex digits) or its
+ * account is disabled. *s and *a (either may be NULL) are filled on success.
+ */
+int kh_store_session_get(struct kh_store *st, const char *token, struct kh_session *s,
+                         struct kh_account *a, struct kh_err *err);
+
+/* End the session of `token` (unknown tokens are fine). */
+int kh_store_session_end(struct kh_store *st, const char *token, struct kh_err *err);
+
+/* ---- listings for the API (store_list.c) ---------------------------------------- */
+
+/*
+ * A number that grows with every committed change to jurisdiction jid's
+ * data (imports, edits, reviews, locks, schemes, publishing, appeals): the
+ * id of its newest batch. Equal numbers mean equal data, so it keys caches
+ * and ETags of scores.
+ */
+int kh_store_generation(struct kh_store *st, int64_t jid, int64_t *gen, struct kh_err *err);
+
+/* A period the store knows (any value, target or event names it, or it
+ * was opened with kh_store_period_open) and its lock. */
+struct kh_period_row {
+    char code[16];
+    int locked;
+    char reason[512]; /* the reason of the last lock or unlock, "" if none */
+};
+
+/* Open period `code` (so that it is listed before any data arrive);
+ * opening a known period changes nothing. Audited. */
+int kh_store_period_open(struct kh_store *st, int64_t jid, const char *code,
+                         const struct kh_actor *who, struct kh_err *err);
+
+/* Every period of jid, in period order (year, then its halves, quarters,
+ * months). *out malloc'ed, caller frees. */
+int kh_store_period_list(struct kh_store *st, int64_t jid, struct kh_period_row **out, size_t *n,
+                         struct kh_err *err);
+
+/* A stored scheme and its versions. */
+struct kh_scheme_row {
+    char id[128];      /* the scheme's id */
+    char name[256];    /* its name (the latest version's) */
+    int versions;      /* how many versions are stored */
+    int active;        /* the active version, 0 when none is active */
+    char updated_at[32];
+};
+
+/* Every scheme of jid, ordered by id. *out malloc'ed, caller frees. */
+int kh_store_scheme_list(struct kh_store *st, int64_t jid, struct kh_scheme_row **out, size_t *n,
+                         struct kh_err *err);
+
+/*
+ * Make `version` of scheme `scheme_id` the active one (the one scores use
+ * when a request names no scheme). Audited. KH_ENOTFOUND for an unknown
+ * scheme or version.
+ */
+int kh_store_scheme_activate(struct kh_store *st, int64_t jid, const char *scheme_id, int version,
+                             const struct kh_actor *who, struct kh_err *err);
+
+/*
+ * The active scheme of jid: its id into id[128] and version. When none was
+ * activated and exactly one scheme is stored, that scheme's latest
+ * version. KH_ENOTFOUND when there is no scheme, or several and none
+ * active.
+ */
+int kh_store_scheme_active(struct kh_store *st, int64_t jid, char id[128], int *version,
+                           struct kh_err *err);
+
+/* The source text of a stored scheme version (0: latest); *text
+ * malloc'ed and NUL-terminated, caller frees. */
+int kh_store_scheme_text(struct kh_store *st, int64_t jid, const char *scheme_id, int version,
+                         char **text, size_t *len, struct kh_err *err);
+
+/* One stored value with its review state and last change. */
+struct kh_value_row {
+    const char *unit, *indicator, *period; /* valid during the callback only */
+    double value;                         /* NaN: reported missing */
+    int state;                            /* enum kh_review_state */
+    const char *by;                       /* who last changed it or its state */
+    const char *at;                       /* when (UTC, ISO 8601) */
+};
+
+/* Which values to list: every field may be NULL (or state -1) for all. */
+struct kh_value_query {
+    const char *period;           /* exact period code */
+    const char *unit;             /* unit code */
+    const char *const *indicators; /* list of codes, n_indicators of them */
+    size_t n_indicators;
+    int state;                    /* -1: any */
+};
+
+/*
+ * Call cb for every stored value of jid matching q, ordered by unit (in
+ * stored order), indicator, period, inside one read transaction. cb
+ * returns 0 to go on, non-zero to stop (that value is returned).
+ */
+int kh_store_value_list(struct kh_store *st, int64_t jid, const struct kh_value_query *q,
+                        int (*cb)(void *user, const struct kh_value_row *row), void *user,
+                        struct kh_err *err);
+
+/* One value to write in a bulk write. */
+struct kh_value_in {
+    const char *unit, *indicator, *period;
+    double value; /* NaN: reported missing */
+};
+
+/*
+ * Set n values in ONE transaction, each as kh_store_value_set would; with
+ * `submit`, each changed or draft/returned value then moves to submitted
+ * (for the office they are approved anyway). All or nothing: the first
+ * refused value rolls everything back, and err names it by its index
+ * ("values[3]: …"). *changed (may be NULL) receives how many values changed.
+ */
+int kh_store_values_set(struct kh_store *st, int64_t jid, const struct kh_value_in *in, size_t n,
+                        int submit, const struct kh_actor *who, size_t *changed,
+                        struct kh_err *err);
+
+/*
+ * Move n values (unit/indicator/period of each in[i]; value ignored) to
+ * `state` in ONE transaction, each as kh_store_value_review would, all or
+ * nothing with the index of the refused one in err.
+ */
+int kh_store_values_review(struct kh_store *st, int64_t jid, const struct kh_value_in *in,
+                           size_t n, int state, const char *note, const struct kh_actor *who,
+                           struct kh_err *err);
+
+/* One target to write. */
+struct kh_target_in {
+    const char *unit, *indicator, *period;
+    double target, baseline; /* NaN: not given */
+};
+
+/* Set n targets in one transaction (the office only; refused in a locked
+ * period), all or nothing; audited old → new. */
+int kh_store_targets_set(struct kh_store *st, int64_t jid, const struct kh_target_in *in,
+                         size_t n, const struct kh_actor *who, struct kh_err *err);
+
+/* ---- events, evidence and ballots (store_event.c) --------------------------------- */
+
+/* An event (bonus, deduction, honour …) as stored, with its id. */
+struct kh_event_row {
+    int64_t id;
+    const char *unit, *item, *period, *level, *matter, *evidence, *note; /* NULL if none */
+    double count, points; /* points NaN if none */
+    int shares, exempt;
+    const char *by, *at; /* who added it, when */
+};
+
+/*
+ * Add one event for e->unit (e->id, by and at ignored); refused in a
+ * locked period. `evidence` is free text; the API stores "evidence:ID"
+ * references to files added with kh_store_evidence_add, comma-separated.
+ * Audited. *id receives the new event's id.
+ */
+int kh_store_event_add(struct kh_store *st, int64_t jid, const struct kh_event_row *e,
+                       const struct kh_actor *who, int64_t *id, struct kh_err *err);
+
+/* Delete event `id` (refused in a locked period); audited with its data. */
+int kh_store_event_delete(struct kh_store *st, int64_t jid, int64_t id, const struct kh_actor *who,
+                          struct kh_err *err);
+
+/* Call cb for every event of jid, filtered by period and unit (NULL: all),
+ * ordered by unit, item, period, id. cb as for kh_store_value_list. */
+int kh_store_event_list(struct kh_store *st, int64_t jid, const char *period, const char *unit,
+                        int (*cb)(void *user, const struct kh_event_row *row), void *user,
+                        struct kh_err *err);
+
+/* A stored evidence file (its bytes are read separately). */
+struct kh_evidence {
+    int64_t id;
+    char name[256];    /* the file name given at upload, sanitised: no '/', '\\', control bytes */
+    char mime[128];    /* the media type given at upload */
+    size_t size;
+    char sha256[65];
+    char unit[129];    /* the unit it concerns, "" for none */
+    char by[129];
+    char at[32];
+};
+
+/*
+ * Store an evidence file (at most `max` bytes; larger is KH_ELIMIT) about
+ * unit `unit` (NULL or "" for none). Identical bytes for the same unit are
+ * stored once (the existing id is returned). Audited. *out is filled.
+ */
+int kh_store_evidence_add(struct kh_store *st, int64_t jid, const char *name, const char *mime,
+                          const char *unit, const void *data, size_t len, size_t max,
+                          const struct kh_actor *who, struct kh_evidence *out, struct kh_err *err);
+
+/* Read evidence `id` of jid: its description and (when data is non-NULL)
+ * a malloc'ed copy of its bytes. KH_ENOTFOUND when there is none. */
+int kh_store_evidence_get(struct kh_store *st, int64_t jid, int64_t id, struct kh_evidence *out,
+                          void **data, struct kh_err *err);
+
+/*
+ * Cast (or replace) evaluator `who->user`'s ballot in `meeting` on `unit`:
+ * a grade (好/较好/一般/差 …) or a numeric score (NaN when graded), with the
+ * evaluator group `group` (may be NULL). Audited.
+ */
+int kh_store_ballot_set(struct kh_store *st, int64_t jid, const char *meeting, const char *group,
+                        const char *unit, const char *grade, double score,
+                        const struct kh_actor *who, struct kh_err *err);
+
+/* ---- reading snapshots back (store_snapshot.c) ----------------------------------- */
+
+/* One unit's published line of a snapshot. */
+struct kh_snapshot_unit {
+    const char *unit, *name, *category, *tier, *tier_name, *vetoes; /* valid in cb only */
+    double total, display;
+    int rank, rank_of, eligible;
+    size_t nscores;
+    const char *const *nodes; /* nscores node ids … */
+    const double *scores;     /* … their scores … */
+    const double *displays;   /* … and displayed scores (NaN: none) */
+};
+
+/* Call cb for each unit of snapshot `id` in published order (category,
+ * rank). cb as for kh_store_value_list. KH_ENOTFOUND for an unknown id. */
+int kh_store_snapshot_units(struct kh_store *st, int64_t jid, int64_t id,
+                            int (*cb)(void *user, const struct kh_snapshot_unit *u), void *user,
+                            struct kh_err *err);
+
+/* ---- appeals (store_appeal.c) ------------------------------------------------------ */
+
+enum kh_appeal_state { KH_APPEAL_OPEN = 0, KH_APPEAL_ACCEPTED = 1, KH_APPEAL_REJECTED = 2 };
+
+/* An appeal: a unit contests one scored item of one period. */
+struct kh_appeal {
+    int64_t id;
+    char unit[129];
+    char scheme_id[128];
+    char node[129];     /* the scored item (a node id of the scheme) */
+    char period[16];
+    char *reason;       /* malloc'ed */
+    char evidence[512]; /* evidence ids, comma-separated, "" for none */
+    int state;          /* enum kh_appeal_state */
+    char *decision;     /* malloc'ed, NULL while open: the office's reason */
+    char filed_by[129], filed_at[32];
+    char decided_by[129], decided_at[32];
+    int64_t snapshot_before, snapshot_after; /* accepted: the snapshots around the correction, 0 if none */
+    char *affected;     /* malloc'ed, accepted: codes of the units whose results changed, comma-separated */
+    char *diff;         /* malloc'ed, accepted with snapshots: kh_store_diff JSON of before → after */
+};
+
+/* Release what an appeal owns (reason, decision, affected, diff). */
+void kh_appeal_clear(struct kh_appeal *a);
+
+/*
+ * File an appeal (a->unit, scheme_id, node, period, reason, evidence; the
+ * rest ignored): the unit and period must exist, the node must be in the
+ * scheme, the reason non-empty (at most 4000 bytes). Audited. *id receives
+ * its id.
+ */
+int kh_store_appeal_file(struct kh_store *st, int64_t jid, const struct kh_appeal *a,
+                         const struct kh_actor *who, int64_t *id, struct kh_err *err);
+
+/* Read appeal `id` into *out (caller calls kh_appeal_clear). */
+int kh_store_appeal_get(struct kh_store *st, int64_t jid, int64_t id, struct kh_appeal *out,
+                        struct kh_err *err);
+
+/*
+ * The appeals of jid, newest first: all (unit NULL), or those filed by
+ * `unit` or whose acceptance changed its results. *out malloc'ed; clear
+ * each and free the array.
+ */
+int kh_store_appeal_list(struct kh_store *st, int64_t jid, const char *unit,
+                         struct kh_appeal **out, size_t *n, struct kh_err *err);
+
+/*
+ * Decide an open appeal (the office). Rejecting needs a reason. Accepting
+ * applies `corrections` (n values, set as the office: approved) and, when
+ * a snapshot of the appeal's scheme and period was published, publishes a
+ * new one and records both snapshot ids, the diff between them and the
+ * units whose results changed; all in ONE transaction. KH_EINVAL when the
+ * appeal is already decided.
+ */
+int kh_store_appeal_decide(struct kh_store *st, int64_t jid, int64_t id, int accept,
+                           const char *reason, const struct kh_value_in *corrections, size_t n,
+                           const struct kh_actor *who, struct kh_err *err);
+
+/* ---- the audit log as records ------------------------------------------------------- */
+
+/* One audit entry. */
+struct kh_audit_row {
+    int64_t id;
+    const char *at, *user, *via, *action, *entity, *key, *old_text, *new_text; /* old/new may be NULL */
+};
+
+/* Call cb for at most `limit` (0: all) audit entries of jid with id greater
+ * than `after`, oldest first. */
+int kh_store_audit_list(struct kh_store *st, int64_t jid, int64_t after, size_t limit,
+                        int (*cb)(void *user, const struct kh_audit_row *row), void *user,
+                        struct kh_err *err);
+
 #endif

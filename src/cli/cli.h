@@ -163,5 +163,7 @@ int cmd_diff(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_lock(int argc, char **argv);
 int cmd_unlock(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_account(int argc, char **argv);
 
 #endif

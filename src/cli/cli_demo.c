@@ -187,6 +187,8 @@ static int demo_to_store(const struct demo *d, const struct cli_args *a)
     if ((rc = cli_store_open(a, 1, &st, &jid)))
         goto out;
     cli_store_actor(a, &who);
+    if (!cli_opt(a, "user", NULL))
+        who.user = "demo"; /* the audit log says the demo generator made these */
     printf(DEMO_NOTICE);
     for (i = 0; i < sizeof(store_files) / sizeof(store_files[0]); i++) {
         struct kh_import_report rep;
@@ -212,6 +214,13 @@ static int demo_to_store(const struct demo *d, const struct cli_args *a)
             printf("  %-22s %zu 行 rows · 新增 new %zu · 修改 changed %zu · 未变 unchanged %zu\n",
                    store_files[i], rep.rows, rep.inserted, rep.updated, rep.unchanged);
     }
+    if (demo_serve_setup(st, jid, &who, &err))
+        goto out;
+    printf("示例账号 demo accounts (密码 password: %s):\n", DEMO_PASSWORD);
+    for (i = 0; i < demo_naccounts; i++)
+        printf("  %-8s %-10s %s%s%s\n", demo_accounts[i].name, demo_accounts[i].role,
+               demo_accounts[i].display, demo_accounts[i].unit ? " " : "",
+               demo_accounts[i].unit ? demo_accounts[i].unit : "");
     printf("已导入数据库 imported into %s (辖区 jurisdiction %s)\n"
            "  kaohe score --db %s shiliqu_2024 --period 2024 --format table\n"
            "  kaohe publish --db %s shiliqu_2024 --period 2024\n",

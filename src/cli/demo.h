@@ -14,6 +14,7 @@
 
 #include "kaohe/base.h"
 #include "kaohe/data.h"
+#include "kaohe/store.h"
 
 /* examples/demo/scheme.yaml and villages.yaml, NUL-terminated; the _len
  * values do not count the NUL. */
@@ -66,5 +67,23 @@ int demo_save_file(const char *path, const void *data, size_t len, struct kh_err
 /* Make folder `dir` if it does not exist yet (not its parents). KH_OK, or
  * KH_EIO when it cannot be made or exists but is not a folder. */
 int demo_make_dir(const char *dir, struct kh_err *err);
+
+/* The demo accounts (synthetic), all with password DEMO_PASSWORD: one per
+ * role of docs/api.md, listed in README.md. */
+#define DEMO_PASSWORD "kaohe-demo"
+struct demo_account {
+    const char *name, *display, *role, *unit, *indicators;
+};
+extern const struct demo_account demo_accounts[];
+extern const size_t demo_naccounts;
+
+/*
+ * Give the store's jurisdiction jid what `kaohe serve` needs for the demo:
+ * make shiliqu_2024 the active scheme, open the month 2025-01 for data
+ * entry, and create the demo accounts that are missing (existing ones are
+ * left as they are). Returns KH_OK or the store's error.
+ */
+int demo_serve_setup(struct kh_store *st, int64_t jid, const struct kh_actor *who,
+                     struct kh_err *err);
 
 #endif

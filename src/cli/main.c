@@ -223,6 +223,36 @@ const struct cli_command cli_commands[] = {
      "用法: kaohe unlock 期间 --reason 原因\n" STORE_OPTS_ZH,
      "usage: kaohe unlock PERIOD --reason R\n" STORE_OPTS_EN,
      cmd_unlock},
+    {"serve", "启动网页和 JSON API 服务", "serve the web app and the JSON API",
+     "用法: kaohe serve [--db 文件] [--listen 地址:端口] [选项]\n" STORE_OPTS_ZH
+     "  --listen A       监听地址 (默认 127.0.0.1:8080; :8080 为所有地址)\n"
+     "  --threads N      工作线程数 (默认 4)\n"
+     "  --timeout S      连接静默多少秒后断开 (默认 30)\n"
+     "  --max-body N     请求体上限, 字节 (默认 16 MiB)\n"
+     "  --max-evidence N 佐证材料上限, 字节 (默认 10 MiB)\n"
+     "  --public         未登录也可查看已发布的结果\n"
+     "接口说明见 docs/api.md。按 Ctrl-C 停止。\n",
+     "usage: kaohe serve [--db FILE] [--listen ADDR:PORT] [options]\n" STORE_OPTS_EN
+     "  --listen A         address (default 127.0.0.1:8080; :8080 for every address)\n"
+     "  --threads N        worker threads (default 4)\n"
+     "  --timeout S        seconds of silence before a connection is dropped (default 30)\n"
+     "  --max-body N       largest request body in bytes (default 16 MiB)\n"
+     "  --max-evidence N   largest evidence upload in bytes (default 10 MiB)\n"
+     "  --public           published results readable without signing in\n"
+     "The API is described in docs/api.md. Stop with Ctrl-C.\n",
+     cmd_serve},
+    {"account", "账号管理: 新建、列出、重置密码", "accounts: add, list, reset a password",
+     "用法: kaohe account add 名字 --role 角色 [--unit 单位] [--indicators a,b] [--display 名称]\n"
+     "      kaohe account list\n"
+     "      kaohe account password 名字\n" STORE_OPTS_ZH
+     "角色: admin (考核办) dept (数据部门) reporter (单位填报员) reviewer (审核员)\n"
+     "      evaluator (评议人) leader (领导)。密码从标准输入读一行 (或环境变量 KAOHE_PASSWORD)。\n",
+     "usage: kaohe account add NAME --role ROLE [--unit U] [--indicators a,b] [--display D]\n"
+     "       kaohe account list\n"
+     "       kaohe account password NAME\n" STORE_OPTS_EN
+     "Roles: admin dept reporter reviewer evaluator leader. The password is read as one line\n"
+     "from standard input (or from $KAOHE_PASSWORD).\n",
+     cmd_account},
     {NULL, NULL, NULL, NULL, NULL, NULL}};
 
 const struct cli_command *cli_find(const char *name)

@@ -284,8 +284,118 @@ static const char migration_1[] =
     "CREATE TRIGGER snapshot_score_frozen_d BEFORE DELETE ON snapshot_score\n"
     "  BEGIN SELECT RAISE(ABORT, 'published snapshots are immutable'); END;\n";
 
+/*
+ * Version 2: what the HTTP server needs. Accounts (a role and its scope:
+ * a reporter's unit, a department's indicators; the password only as an
+ * argon2id hash) and their sessions (only a hash of each token is kept);
+ * the jurisdiction's active scheme version; evidence files (append-only,
+ * stored once per unit and content); appeals against a scored item, with
+ * the units an accepted appeal changed; who last reviewed a value
+ * (value.review_batch_id, so that a value's own batch stays who entered
+ * it). Appeals are open until decided once: a decided appeal, like
+ * evidence, cannot change or go.
+ */
+static const char migration_2[] =
+    "CREATE TABLE account (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  jurisdiction_id INTEGER NOT NULL REFERENCES jurisdiction(id),\n"
+    "  name TEXT NOT NULL,\n"
+    "  display TEXT NOT NULL DEFAULT '',\n"
+    "  role INTEGER NOT NULL CHECK (role BETWEEN 1 AND 6),\n"
+    "  unit_id INTEGER,\n"
+    "  indicators TEXT NOT NULL DEFAULT '',\n"
+    "  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),\n"
+    "  pwhash TEXT NOT NULL,\n"
+    "  created_at TEXT NOT NULL,\n"
+    "  batch_id INTEGER NOT NULL,\n"
+    "  UNIQUE (jurisdiction_id, name),\n"
+    "  UNIQUE (jurisdiction_id, id),\n"
+    "  FOREIGN KEY (jurisdiction_id, unit_id) REFERENCES unit(jurisdiction_id, id),\n"
+    "  FOREIGN KEY (jurisdiction_id, batch_id) REFERENCES batch(jurisdiction_id, id));\n"
+    "CREATE TABLE session (\n"
+    "  token_hash TEXT PRIMARY KEY,\n"
+    "  jurisdiction_id INTEGER NOT NULL,\n"
+    "  account_id INTEGER NOT NULL,\n"
+    "  csrf TEXT NOT NULL,\n"
+    "  created_at TEXT NOT NULL,\n"
+    "  expires_at TEXT NOT NULL,\n"
+    "  FOREIGN KEY (jurisdiction_id, account_id) REFERENCES account(jurisdiction_id, id))\n"
+    "  WITHOUT ROWID;\n"
+    "CREATE INDEX session_account ON session (account_id);\n"
+    "CREATE TABLE active_scheme (\n"
+    "  jurisdiction_id INTEGER PRIMARY KEY REFERENCES jurisdiction(id),\n"
+    "  scheme_version_id INTEGER NOT NULL,\n"
+    "  batch_id INTEGER NOT NULL,\n"
+    "  FOREIGN KEY (jurisdiction_id, scheme_version_id)\n"
+    "    REFERENCES scheme_version(jurisdiction_id, id),\n"
+    "  FOREIGN KEY (jurisdiction_id, batch_id) REFERENCES batch(jurisdiction_id, id));\n"
+    "CREATE TABLE evidence (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  jurisdiction_id INTEGER NOT NULL,\n"
+    "  name TEXT NOT NULL,\n"
+    "  mime TEXT NOT NULL,\n"
+    "  size INTEGER NOT NULL,\n"
+    "  sha256 TEXT NOT NULL,\n"
+    "  unit_id INTEGER,\n"
+    "  data BLOB NOT NULL,\n"
+    "  batch_id INTEGER NOT NULL,\n"
+    "  UNIQUE (jurisdiction_id, id),\n"
+    "  FOREIGN KEY (jurisdiction_id, unit_id) REFERENCES unit(jurisdiction_id, id),\n"
+    "  FOREIGN KEY (jurisdiction_id, batch_id) REFERENCES batch(jurisdiction_id, id));\n"
+    "CREATE UNIQUE INDEX evidence_once ON evidence (jurisdiction_id, ifnull(unit_id, 0), sha256);\n"
+    "CREATE TABLE appeal (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  jurisdiction_id INTEGER NOT NULL,\n"
+    "  unit_id INTEGER NOT NULL,\n"
+    "  scheme_id INTEGER NOT NULL,\n"
+    "  node TEXT NOT NULL,\n"
+    "  period TEXT NOT NULL,\n"
+    "  reason TEXT NOT NULL,\n"
+    "  evidence TEXT NOT NULL DEFAULT '',\n"
+    "  state INTEGER NOT NULL DEFAULT 0 CHECK (state IN (0, 1, 2)),\n"
+    "  decision TEXT,\n"
+    "  batch_id INTEGER NOT NULL,\n"
+    "  decided_batch_id INTEGER,\n"
+    "  snapshot_before INTEGER,\n"
+    "  snapshot_after INTEGER,\n"
+    "  diff TEXT,\n"
+    "  UNIQUE (jurisdiction_id, id),\n"
+    "  FOREIGN KEY (jurisdiction_id, unit_id) REFERENCES unit(jurisdiction_id, id),\n"
+    "  FOREIGN KEY (jurisdiction_id, scheme_id) REFERENCES scheme(jurisdiction_id, id),\n"
+    "  FOREIGN KEY (jurisdiction_id, batch_id) REFERENCES batch(jurisdiction_id, id),\n"
+    "  FOREIGN KEY (jurisdiction_id, decided_batch_id) REFERENCES batch(jurisdiction_id, id),\n"
+    "  FOREIGN KEY (jurisdiction_id, snapshot_before) REFERENCES snapshot(jurisdiction_id, id),\n"
+    "  FOREIGN KEY (jurisdiction_id, snapshot_after) REFERENCES snapshot(jurisdiction_id, id));\n"
+    "CREATE TABLE appeal_unit (\n"    /* key columns first: SQLite 3.40's integrity_check */
+    "  appeal_id INTEGER NOT NULL,\n" /* misreads NOT NULL columns placed between them */
+    "  unit_id INTEGER NOT NULL,\n"
+    "  jurisdiction_id INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (appeal_id, unit_id),\n"
+    "  FOREIGN KEY (jurisdiction_id, appeal_id) REFERENCES appeal(jurisdiction_id, id),\n"
+    "  FOREIGN KEY (jurisdiction_id, unit_id) REFERENCES unit(jurisdiction_id, id))\n"
+    "  WITHOUT ROWID;\n"
+    "CREATE INDEX appeal_unit_unit ON appeal_unit (unit_id);\n"
+    "ALTER TABLE value ADD COLUMN review_batch_id INTEGER REFERENCES batch(id);\n"
+    "CREATE TRIGGER evidence_append_only_u BEFORE UPDATE ON evidence\n"
+    "  BEGIN SELECT RAISE(ABORT, 'evidence files are append-only'); END;\n"
+    "CREATE TRIGGER evidence_append_only_d BEFORE DELETE ON evidence\n"
+    "  BEGIN SELECT RAISE(ABORT, 'evidence files are append-only'); END;\n"
+    "CREATE TRIGGER appeal_decided_u BEFORE UPDATE ON appeal WHEN OLD.state <> 0\n"
+    "  BEGIN SELECT RAISE(ABORT, 'a decided appeal cannot change'); END;\n"
+    "CREATE TRIGGER appeal_kept_d BEFORE DELETE ON appeal\n"
+    "  BEGIN SELECT RAISE(ABORT, 'appeals are kept'); END;\n"
+    "CREATE TRIGGER appeal_unit_kept_u BEFORE UPDATE ON appeal_unit\n"
+    "  BEGIN SELECT RAISE(ABORT, 'appeals are kept'); END;\n"
+    "CREATE TRIGGER appeal_unit_kept_d BEFORE DELETE ON appeal_unit\n"
+    "  BEGIN SELECT RAISE(ABORT, 'appeals are kept'); END;\n";
+
 /* migrations[i] takes a file from version i to version i + 1. */
-static const char *const migrations[] = {migration_1};
+static const char *const migrations[] = {migration_1, migration_2};
+
+const char *db_migration(int i)
+{
+    return i >= 0 && i < (int)KH_ARRAY_LEN(migrations) ? migrations[i] : NULL;
+}
 
 /* ---- the connection ------------------------------------------------------- */
 
@@ -649,6 +759,13 @@ void db_bind_double(struct db_stmt *s, int i, double v)
     bind_result(s, isnan(v) ? sqlite3_bind_null(s->stmt, i) : sqlite3_bind_double(s->stmt, i, v));
 }
 
+void db_bind_blob(struct db_stmt *s, int i, const void *v, size_t n)
+{
+    static const char none[1] = {0};
+    bind_result(s,
+                sqlite3_bind_blob64(s->stmt, i, v ? v : none, (sqlite3_uint64)n, SQLITE_TRANSIENT));
+}
+
 void db_bind_null(struct db_stmt *s, int i)
 {
     bind_result(s, sqlite3_bind_null(s->stmt, i));
@@ -701,6 +818,13 @@ double db_col_double(struct db_stmt *s, int i)
 const char *db_col_text(struct db_stmt *s, int i)
 {
     return (const char *)sqlite3_column_text(s->stmt, i);
+}
+
+const void *db_col_blob(struct db_stmt *s, int i, size_t *n)
+{
+    const void *p = sqlite3_column_blob(s->stmt, i);
+    *n = (size_t)sqlite3_column_bytes(s->stmt, i);
+    return p;
 }
 
 int db_col_is_null(struct db_stmt *s, int i)

@@ -25,7 +25,7 @@ struct db;      /* a connection; opaque */
 struct db_stmt; /* a prepared statement of that connection; opaque */
 
 /* The schema version this build creates and understands. */
-#define DB_SCHEMA_VERSION 1
+#define DB_SCHEMA_VERSION 2
 
 /* db_step results besides errors (which are negative kh_status codes). */
 enum { DB_DONE = 0, DB_ROW = 1 };
@@ -40,6 +40,10 @@ int db_open(const char *path, int create, struct db **out, struct kh_err *err);
 
 /* Finalise every statement and close (NULL is fine). */
 void db_close(struct db *db);
+
+/* The SQL script of migration i (from version i to i + 1), NULL beyond
+ * the last: for tests that build a file of an older version. */
+const char *db_migration(int i);
 
 /* The schema version of the open file; the path it was opened with. */
 int db_version(const struct db *db);
@@ -78,6 +82,8 @@ void db_bind_text_static(struct db_stmt *s, int i, const char *v);
 void db_bind_textn(struct db_stmt *s, int i, const char *v, size_t n);
 void db_bind_double(struct db_stmt *s, int i, double v);
 void db_bind_null(struct db_stmt *s, int i);
+/* Bind n bytes (copied; NULL with n 0 binds an empty blob, not SQL NULL). */
+void db_bind_blob(struct db_stmt *s, int i, const void *v, size_t n);
 
 /*
  * Run one step: DB_ROW with a row to read, DB_DONE when finished (the
@@ -99,6 +105,8 @@ int64_t db_col_int(struct db_stmt *s, int i);
 double db_col_double(struct db_stmt *s, int i);
 const char *db_col_text(struct db_stmt *s, int i);
 int db_col_is_null(struct db_stmt *s, int i);
+/* The bytes of a blob column and their number (valid as db_col_text). */
+const void *db_col_blob(struct db_stmt *s, int i, size_t *n);
 
 /* Rows changed by the last INSERT/UPDATE/DELETE; rowid of the last INSERT. */
 int64_t db_changes(struct db *db);

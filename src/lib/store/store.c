@@ -14,6 +14,7 @@
 #include <sodium.h>
 #include <time.h>
 
+#include "base/utf8.h"
 #include "store/store_int.h"
 
 #define MAX_NAME 128 /* bytes of a user name or jurisdiction code */
@@ -60,13 +61,119 @@ int kh_store_check(struct kh_store *st, struct kh_err *err)
 
 /* ---- small helpers ------------------------------------------------------------ */
 
-void store_now(char out[32])
+void store_time(int64_t t64, char out[32])
 {
-    time_t t = time(NULL);
+    time_t t = (time_t)t64;
     struct tm tm;
 
     if (!gmtime_r(&t, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
         snprintf(out, 32, "1970-01-01T00:00:00Z");
+}
+
+void store_now(char out[32])
+{
+    store_time((int64_t)time(NULL), out);
+}
+
+int store_period(const char *period, struct kh_period *p, char code[KH_PERIOD_TEXT],
+                 struct kh_err *err)
+{
+    if (!period || kh_period_parse(period, p))
+        return kh_err_set(err, KH_EINVAL, NULL, 0, 0,
+                          "\"%s\" is not a period: expected a year (2024), a half (2024H1), a "
+                          "quarter (2024Q3) or a month (2024-07)",
+                          period ? period : "");
+    kh_period_format(p, code);
+    return KH_OK;
+}
+
+int store_unit_id(struct kh_store *st, int64_t jid, const char *code, int64_t *id,
+                  struct kh_err *err)
+{
+    static const char sql[] = "SELECT id FROM unit WHERE jurisdiction_id = ?1 AND code = ?2";
+    struct db_stmt *q;
+    int rc;
+
+    *id = 0;
+    if (!code || !code[0])
+        return kh_err_set(err, KH_EINVAL, NULL, 0, 0, "a unit id is needed");
+    if ((rc = db_prepare(st->db, sql, &q, err)))
+        return rc;
+    db_bind_int(q, 1, jid);
+    db_bind_text(q, 2, code);
+    rc = db_step(q, err);
+    if (rc == DB_DONE)
+        return kh_err_set(err, KH_ENOTFOUND, NULL, 0, 0,
+                          "no unit \"%s\" in this jurisdiction: import it with a units file first",
+                          code);
+    if (rc < 0)
+        return rc;
+    *id = db_col_int(q, 0);
+    db_reset(q);
+    return KH_OK;
+}
+
+int store_indicator_id(struct kh_store *st, int64_t jid, const char *code, int add, int64_t *id,
+                       struct kh_err *err)
+{
+    static const char get[] = "SELECT id FROM indicator WHERE jurisdiction_id = ?1 AND code = ?2";
+    static const char ins[] = "INSERT INTO indicator (jurisdiction_id, code) VALUES (?1, ?2)";
+    struct db_stmt *q;
+    int rc;
+
+    *id = 0;
+    if (!code || !code[0])
+        return kh_err_set(err, KH_EINVAL, NULL, 0, 0, "an indicator code is needed");
+    if ((rc = db_prepare(st->db, get, &q, err)))
+        return rc;
+    db_bind_int(q, 1, jid);
+    db_bind_text(q, 2, code);
+    rc = db_step(q, err);
+    if (rc == DB_ROW) {
+        *id = db_col_int(q, 0);
+        db_reset(q);
+        return KH_OK;
+    }
+    if (rc < 0 || !add)
+        return rc < 0 ? rc : KH_OK;
+    if ((rc = db_prepare(st->db, ins, &q, err)))
+        return rc;
+    db_bind_int(q, 1, jid);
+    db_bind_text(q, 2, code);
+    if ((rc = db_run(q, err)))
+        return rc;
+    *id = db_last_id(st->db);
+    return KH_OK;
+}
+
+int store_err_index(struct kh_err *err, const char *what, size_t i)
+{
+    char msg[sizeof(err->msg)], prefix[64];
+    int room;
+
+    if (!err)
+        return KH_EINVAL;
+    snprintf(msg, sizeof(msg), "%s", err->msg);
+    snprintf(prefix, sizeof(prefix), "%s[%zu]: ", what, i);
+    room = (int)(sizeof(err->msg) - 1 - strlen(prefix));
+    snprintf(err->msg, sizeof(err->msg), "%s%.*s", prefix, room, msg);
+    return err->code;
+}
+
+int store_good_text(const char *s, size_t max)
+{
+    size_t n = s ? strlen(s) : 0, i = 0;
+
+    if (n == 0 || n > max)
+        return 0;
+    while (i < n) {
+        uint32_t cp;
+        size_t k = kh_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        if (!k || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+            return 0;
+        i += k;
+    }
+    return 1;
 }
 
 const char *store_basename(const char *path)
@@ -368,9 +475,11 @@ fail:
 static const char *action_words(const char *action)
 {
     static const char *const words[][2] = {
-        {"insert", "新增 insert"},   {"update", "修改 update"}, {"delete", "删除 delete"},
-        {"lock", "锁定 lock"},       {"unlock", "解锁 unlock"}, {"import", "导入 import"},
-        {"publish", "发布 publish"}, {"review", "审核 review"}, {"add", "新增 add"},
+        {"insert", "新增 insert"},   {"update", "修改 update"},     {"delete", "删除 delete"},
+        {"lock", "锁定 lock"},       {"unlock", "解锁 unlock"},     {"import", "导入 import"},
+        {"publish", "发布 publish"}, {"review", "审核 review"},     {"add", "新增 add"},
+        {"open", "开放 open"},       {"activate", "启用 activate"}, {"file", "提出 file"},
+        {"accept", "采纳 accept"},   {"reject", "驳回 reject"},
     };
     size_t i;
 

@@ -481,15 +481,23 @@ int kh_store_score(struct kh_store *st, int64_t jid, const char *scheme_id, int 
                    const char *period, struct kh_scheme **s, struct kh_dataset **ds,
                    struct kh_result **r, struct kh_err *err)
 {
-    int rc;
+    int rc, own_txn = !db_in_transaction(st->db);
 
     *s = NULL;
     *ds = NULL;
     *r = NULL;
-    if ((rc = kh_store_scheme_load(st, jid, scheme_id, version, s, err)))
+    /* The scheme and the data of one moment: a reader never sees half of a
+     * change (store_dataset_build then runs inside this transaction). */
+    if (own_txn && (rc = db_begin_read(st->db, err)))
         return rc;
-    if ((rc = store_dataset_build(st, jid, *s, ds, NULL, err)) ||
-        (rc = kh_score(*s, *ds, period, r, err))) {
+    rc = kh_store_scheme_load(st, jid, scheme_id, version, s, err);
+    if (!rc)
+        rc = store_dataset_build(st, jid, *s, ds, NULL, err);
+    if (own_txn)
+        db_rollback(st->db); /* a read: nothing to keep */
+    if (!rc)
+        rc = kh_score(*s, *ds, period, r, err);
+    if (rc) {
         kh_dataset_free(*ds);
         kh_scheme_free(*s);
         *ds = NULL;

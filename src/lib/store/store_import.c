@@ -824,8 +824,7 @@ static void strs_free(char **v, size_t n)
     free(v);
 }
 
-/* The event's fields as words for the audit log. */
-static const char *event_words(struct kh_buf *b, const struct kh_event *e)
+const char *store_event_words(struct kh_buf *b, const struct kh_event *e)
 {
     char t[40];
 
@@ -900,7 +899,7 @@ static int group_read(struct imp *im, int64_t uid, const char *item, const char 
         }
         g->ids[g->n] = db_col_int(q, 0);
         g->data[g->n] = kh_strdup(kh_buf_str(&im->a));
-        g->words[g->n] = kh_strdup(event_words(&im->b, &e));
+        g->words[g->n] = kh_strdup(store_event_words(&im->b, &e));
         g->n++;
         if (!g->data[g->n - 1] || !g->words[g->n - 1] || kh_buf_failed(&im->a)) {
             db_reset(q);
@@ -995,7 +994,7 @@ static int group_replace(struct imp *im, struct group *g, const size_t *order, s
         db_bind_int(q, 15, e->line);
         if ((rc = db_run(q, im->err)) ||
             (rc = store_audit(im->st, &im->batch, "insert", "event", key, NULL,
-                              event_words(&im->a, e), im->err)))
+                              store_event_words(&im->a, e), im->err)))
             return rc;
         tick(im);
     }
@@ -1062,9 +1061,7 @@ static int apply_events(struct imp *im)
 
 /* ---- ballots ---------------------------------------------------------------------- */
 
-/* "好 (区领导)" or "85 (区领导)" for the audit log. */
-static const char *ballot_words(struct kh_buf *b, const char *group, const char *grade,
-                                double score)
+const char *store_ballot_words(struct kh_buf *b, const char *group, const char *grade, double score)
 {
     char t[40];
     kh_buf_reset(b);
@@ -1115,7 +1112,8 @@ static int apply_ballots(struct imp *im)
             return rc;
         if (db_changes(im->st->db) == 1) {
             if ((rc = store_audit(im->st, &im->batch, "insert", "ballot", kh_buf_str(&im->c), NULL,
-                                  ballot_words(&im->a, x->group, x->grade, x->score), im->err)))
+                                  store_ballot_words(&im->a, x->group, x->grade, x->score),
+                                  im->err)))
                 return rc;
             im->rep->inserted++;
             tick(im);
@@ -1135,7 +1133,7 @@ static int apply_ballots(struct imp *im)
         os = db_col_double(q, 3);
         same = kh_streq(db_col_text(q, 1), x->group) && kh_streq(db_col_text(q, 2), x->grade) &&
                same_num(os, x->score);
-        ballot_words(&im->b, db_col_text(q, 1), db_col_text(q, 2), os);
+        store_ballot_words(&im->b, db_col_text(q, 1), db_col_text(q, 2), os);
         db_reset(q);
         if (same) {
             im->rep->unchanged++;
@@ -1154,7 +1152,7 @@ static int apply_ballots(struct imp *im)
         if ((rc = db_run(q, im->err)) ||
             (rc = store_audit(im->st, &im->batch, "update", "ballot", kh_buf_str(&im->c),
                               kh_buf_str(&im->b),
-                              ballot_words(&im->a, x->group, x->grade, x->score), im->err)))
+                              store_ballot_words(&im->a, x->group, x->grade, x->score), im->err)))
             return rc;
         im->rep->updated++;
         tick(im);

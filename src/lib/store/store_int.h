@@ -5,10 +5,13 @@
  * and diffs, and building a dataset from the store with the provenance of
  * each record.
  *
- * Files: db.c (SQLite, the schema), store.c (open, jurisdictions, periods,
- * single values, review, audit), store_import.c (imports), store_scheme.c
- * (scheme versions), store_dataset.c (the store as a dataset),
- * store_snapshot.c (publish, hashes, verification), store_diff.c (diffs).
+ * Files: db.c (SQLite, the schema), store.c (open, jurisdictions, period
+ * locks, audit), store_value.c (single values and review), store_import.c
+ * (imports), store_scheme.c (scheme versions), store_dataset.c (the store
+ * as a dataset), store_snapshot.c (publish, hashes, verification, reading
+ * snapshots back), store_diff.c (diffs), store_account.c (accounts and
+ * sessions), store_list.c (listings and bulk writes for the API),
+ * store_event.c (events, evidence, ballots), store_appeal.c (appeals).
  *
  * Internal to src/lib/store.
  */
@@ -24,6 +27,11 @@
 
 struct kh_store {
     struct db *db;
+    /* A password hash of nothing anyone knows, made on the first
+     * kh_store_account_verify of this handle ("" until then): an unknown
+     * name is checked against it so that it takes as long as a known one.
+     * Per handle, not static: a handle serves one thread at a time. */
+    char dummy_hash[128];
 };
 
 /* ---- batches and the audit log (store.c) ---------------------------------- */
@@ -64,6 +72,31 @@ int store_audit(struct kh_store *st, const struct store_batch *b, const char *ac
 /* The current time, UTC, ISO 8601 ("2025-01-31T08:00:00Z"). */
 void store_now(char out[32]);
 
+/* Time t (seconds since 1970), UTC, ISO 8601. */
+void store_time(int64_t t, char out[32]);
+
+/* Parse `period` into *p and its canonical code; KH_EINVAL saying what a
+ * period looks like otherwise. */
+int store_period(const char *period, struct kh_period *p, char code[KH_PERIOD_TEXT],
+                 struct kh_err *err);
+
+/* The id of unit `code` of jid; KH_ENOTFOUND naming it when missing. */
+int store_unit_id(struct kh_store *st, int64_t jid, const char *code, int64_t *id,
+                  struct kh_err *err);
+
+/* The id of indicator `code` of jid, added when missing and `add` (else
+ * *id is 0 for a missing one). */
+int store_indicator_id(struct kh_store *st, int64_t jid, const char *code, int add, int64_t *id,
+                       struct kh_err *err);
+
+/* Prefix err's message with "what[i]: " (for bulk writes). Returns err's
+ * code. */
+int store_err_index(struct kh_err *err, const char *what, size_t i);
+
+/* Non-zero if s is 1..max bytes of well-formed UTF-8 without control
+ * characters (one line of text). */
+int store_good_text(const char *s, size_t max);
+
 /* ---- locked periods (store.c) -------------------------------------------- */
 
 /* The locked periods of a jurisdiction, read once per change. */
@@ -81,6 +114,61 @@ int store_locks_load(struct kh_store *st, int64_t jid, struct store_locks *l, st
 const char *store_locked(const struct store_locks *l, const struct kh_period *p);
 
 void store_locks_free(struct store_locks *l);
+
+/* ---- single values inside a caller's transaction (store_value.c) ---------- */
+
+/*
+ * What a run of value changes shares: the store, the jurisdiction, who acts,
+ * the batch (begun on the first change, so that nothing is written when
+ * nothing changes; or given by the caller) and the locked periods (read
+ * once). Start with store_values_init, end with store_values_release.
+ */
+struct store_values {
+    struct kh_store *st;
+    int64_t jid;
+    const struct kh_actor *who;
+    const char *kind; /* the batch kind ("edit", "review" …) */
+    struct store_batch b;
+    int have_batch;
+    struct store_locks locks;
+    int have_locks;
+};
+
+/* Start a run for `who` in jid; `b` (may be NULL) is a batch of the
+ * caller's transaction to write into instead of a new one of `kind`. */
+void store_values_init(struct store_values *v, struct kh_store *st, int64_t jid,
+                       const struct kh_actor *who, const char *kind, const struct store_batch *b);
+void store_values_release(struct store_values *v);
+
+/*
+ * kh_store_value_set and kh_store_value_review inside the caller's write
+ * transaction (which rolls back on error). *changed (may be NULL) is set
+ * to 1 when something was written, 0 when the value was already so. The
+ * actor has been checked. *state (may be NULL) receives the value's state
+ * afterwards.
+ */
+int store_value_set_in(struct store_values *v, const char *unit, const char *indicator,
+                       const char *period, double x, int *changed, int *state, struct kh_err *err);
+int store_value_review_in(struct store_values *v, const char *unit, const char *indicator,
+                          const char *period, int state, const char *note, int *changed,
+                          struct kh_err *err);
+
+/* Check a review request (state known, a note when returning). */
+int store_review_check(int state, const char *note, struct kh_err *err);
+
+/* ---- listings (store_list.c) ------------------------------------------------ */
+
+/* *known: non-zero if period `code` (canonical) of jid is in the period
+ * table or named by a value, target or event. */
+int store_period_known(struct kh_store *st, int64_t jid, const char *code, int *known,
+                       struct kh_err *err);
+
+/* ---- publishing inside a transaction (store_snapshot.c) -------------------- */
+
+/* Score scheme_id (latest version) for `period` and freeze the run as a
+ * new snapshot, inside the caller's write transaction. */
+int store_publish_in(struct kh_store *st, int64_t jid, const char *scheme_id, const char *period,
+                     const struct kh_actor *who, struct kh_snapshot_info *info, struct kh_err *err);
 
 /* ---- text helpers (store_canon.c) ---------------------------------------------------- */
 
@@ -126,6 +214,14 @@ void store_scheme_row_free(struct store_scheme_row *row);
 int store_import_scheme(struct kh_store *st, int64_t jid, const char *path,
                         const struct kh_actor *who, struct kh_import_report *rep,
                         struct kh_err *err);
+
+/* The fields of an event as words for the audit log ("count 1, level 省级,
+ * matter …"), into b. */
+const char *store_event_words(struct kh_buf *b, const struct kh_event *e);
+
+/* "好 (区领导)" or "85 (区领导)": a ballot for the audit log, into b. */
+const char *store_ballot_words(struct kh_buf *b, const char *group, const char *grade,
+                               double score);
 
 /* ---- the store as a dataset (store_dataset.c) --------------------------------- */
 

@@ -24,12 +24,18 @@
  * numbering are left out, so publishing twice with nothing changed gives
  * the same hash, and the same inputs and scheme give the same hash in any
  * store. Numbers are written in the shortest form that reads back exactly.
+ *
+ * Publishing also runs inside a caller's transaction (store_publish_in: an
+ * accepted appeal corrects and publishes at once), and a snapshot's unit
+ * lines and scores are read back in published order
+ * (kh_store_snapshot_units).
  */
 #include "base/common.h"
 
 #include <sodium.h>
 
 #include "base/sort.h"
+#include "kaohe/report.h"
 #include "store/store_int.h"
 
 #define SNAPSHOT_FORMAT "kaohe-snapshot 1\n"
@@ -431,9 +437,8 @@ int kh_store_snapshot_list(struct kh_store *st, int64_t jid, struct kh_snapshot_
 
 /* ---- publishing ------------------------------------------------------------------ */
 
-/* Score and freeze, inside the caller's write transaction. */
-static int publish_in(struct kh_store *st, int64_t jid, const char *scheme_id, const char *period,
-                      const struct kh_actor *who, struct kh_snapshot_info *info, struct kh_err *err)
+int store_publish_in(struct kh_store *st, int64_t jid, const char *scheme_id, const char *period,
+                     const struct kh_actor *who, struct kh_snapshot_info *info, struct kh_err *err)
 {
     static const char ins[] =
         "INSERT INTO snapshot (jurisdiction_id, scheme_version_id, period, hash, batch_id,"
@@ -513,7 +518,7 @@ int kh_store_publish(struct kh_store *st, int64_t jid, const char *scheme_id, co
         return kh_err_set(err, KH_EINVAL, NULL, 0, 0, "publishing needs a scheme id and a period");
     if ((rc = db_begin(st->db, err)))
         return rc;
-    rc = publish_in(st, jid, scheme_id, period, who, info ? info : &scratch, err);
+    rc = store_publish_in(st, jid, scheme_id, period, who, info ? info : &scratch, err);
     if (rc == KH_OK)
         return db_commit(st->db, err);
     db_rollback(st->db);
@@ -682,6 +687,214 @@ out:
     freeze_release(&f);
     kh_result_free(r);
     kh_dataset_free(ds);
+    kh_scheme_free(s);
+    store_scheme_row_free(&row);
+    return rc;
+}
+
+/* ---- reading a snapshot back --------------------------------------------------------- */
+
+/* One unit line of a snapshot, read before sorting. */
+struct sunit {
+    char *unit, *name, *category, *tier, *tier_name, *vetoes;
+    double total, display;
+    int rank, rank_of, eligible;
+};
+
+static void sunits_free(struct sunit *u, size_t n)
+{
+    size_t i;
+    for (i = 0; u && i < n; i++) {
+        free(u[i].unit);
+        free(u[i].name);
+        free(u[i].category);
+        free(u[i].tier);
+        free(u[i].tier_name);
+        free(u[i].vetoes);
+    }
+    free(u);
+}
+
+/* The unit lines of snapshot snap in dataset order. */
+static int read_sunits(struct kh_store *st, int64_t snap, struct sunit **out, size_t *n,
+                       struct kh_err *err)
+{
+    static const char sql[] =
+        "SELECT unit, name, category, tier, tier_name, vetoes, total, display, rank, rank_of,"
+        " eligible FROM snapshot_unit WHERE snapshot_id = ?1 ORDER BY seq";
+    struct sunit *v = NULL, *x;
+    size_t cap = 0, k = 0;
+    struct db_stmt *q;
+    int rc;
+
+    if ((rc = db_prepare(st->db, sql, &q, err)))
+        return rc;
+    db_bind_int(q, 1, snap);
+    while ((rc = db_step(q, err)) == DB_ROW) {
+        if (kh_grow(&v, &cap, k + 1, sizeof(*v))) {
+            db_reset(q);
+            rc = KH_ENOMEM;
+            break;
+        }
+        x = &v[k++];
+        memset(x, 0, sizeof(*x));
+        x->unit = kh_strdup(db_col_text(q, 0));
+        x->name = kh_strdup(db_col_text(q, 1));
+        x->category = kh_strdup(db_col_text(q, 2));
+        x->tier = kh_strdup(db_col_text(q, 3));
+        x->tier_name = kh_strdup(db_col_text(q, 4));
+        x->vetoes = kh_strdup(db_col_text(q, 5));
+        x->total = db_col_double(q, 6);
+        x->display = db_col_double(q, 7);
+        x->rank = (int)db_col_int(q, 8);
+        x->rank_of = (int)db_col_int(q, 9);
+        x->eligible = (int)db_col_int(q, 10);
+        if (!x->unit || !x->name || !x->category || !x->tier || !x->tier_name || !x->vetoes) {
+            db_reset(q);
+            rc = KH_ENOMEM;
+            break;
+        }
+    }
+    if (rc == KH_ENOMEM)
+        rc = kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory reading a snapshot");
+    if (rc < 0) {
+        sunits_free(v, k);
+        return rc;
+    }
+    *out = v;
+    *n = k;
+    return KH_OK;
+}
+
+/* The node scores of one unit of a snapshot, reused from unit to unit. */
+struct sscores {
+    char **nodes;
+    double *scores, *displays;
+    size_t n, cap_nodes, cap_scores, cap_displays;
+};
+
+static void sscores_clear(struct sscores *s)
+{
+    size_t i;
+    for (i = 0; i < s->n; i++)
+        free(s->nodes[i]);
+    s->n = 0;
+}
+
+/* Read the scores of `unit` in snapshot snap, in node order, into s. */
+static int read_sscores(struct kh_store *st, int64_t snap, const char *unit, struct sscores *s,
+                        struct kh_err *err)
+{
+    static const char sql[] = "SELECT node, score, display FROM snapshot_score"
+                              " WHERE snapshot_id = ?1 AND unit = ?2 ORDER BY seq";
+    struct db_stmt *q;
+    int rc;
+
+    sscores_clear(s);
+    if ((rc = db_prepare(st->db, sql, &q, err)))
+        return rc;
+    db_bind_int(q, 1, snap);
+    db_bind_text(q, 2, unit);
+    while ((rc = db_step(q, err)) == DB_ROW) {
+        if (kh_grow(&s->nodes, &s->cap_nodes, s->n + 1, sizeof(*s->nodes)) ||
+            kh_grow(&s->scores, &s->cap_scores, s->n + 1, sizeof(*s->scores)) ||
+            kh_grow(&s->displays, &s->cap_displays, s->n + 1, sizeof(*s->displays)) ||
+            !(s->nodes[s->n] = kh_strdup(db_col_text(q, 0)))) {
+            db_reset(q);
+            return kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory reading a snapshot");
+        }
+        s->scores[s->n] = db_col_double(q, 1);
+        s->displays[s->n] = db_col_double(q, 2);
+        s->n++;
+    }
+    return rc < 0 ? rc : KH_OK;
+}
+
+int kh_store_snapshot_units(struct kh_store *st, int64_t jid, int64_t id,
+                            int (*cb)(void *user, const struct kh_snapshot_unit *u), void *user,
+                            struct kh_err *err)
+{
+    static const char sql[] =
+        "SELECT scheme_version_id FROM snapshot WHERE jurisdiction_id = ?1 AND id = ?2";
+    struct store_scheme_row row;
+    struct kh_scheme *s = NULL;
+    struct sunit *units = NULL;
+    struct kh_report_row *order = NULL;
+    struct sscores sc;
+    struct db_stmt *q;
+    size_t n = 0, i;
+    int rc, began = 0, c;
+
+    memset(&row, 0, sizeof(row));
+    memset(&sc, 0, sizeof(sc));
+    if (!db_in_transaction(st->db)) {
+        if ((rc = db_begin_read(st->db, err)))
+            return rc;
+        began = 1;
+    }
+    if ((rc = db_prepare(st->db, sql, &q, err)))
+        goto out;
+    db_bind_int(q, 1, jid);
+    db_bind_int(q, 2, id);
+    if ((rc = db_step(q, err)) != DB_ROW) {
+        if (rc == DB_DONE)
+            rc = kh_err_set(err, KH_ENOTFOUND, db_path(st->db), 0, 0,
+                            "no snapshot %lld in this jurisdiction", (long long)id);
+        goto out;
+    }
+    row.id = db_col_int(q, 0);
+    db_reset(q);
+    if ((rc = store_scheme_get(st, jid, NULL, 0, row.id, &row, err)) ||
+        (rc = kh_scheme_load_mem(row.file, row.text, row.len, &s, err)) ||
+        (rc = read_sunits(st, id, &units, &n, err)))
+        goto out;
+    if (!(order = malloc((n ? n : 1) * sizeof(*order)))) {
+        rc = kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory reading a snapshot");
+        goto out;
+    }
+    for (i = 0; i < n; i++) {
+        order[i].unit = (int)i;
+        order[i].rank = units[i].rank;
+        order[i].cat = kh_scheme_category_count(s);
+        for (c = 0; c < kh_scheme_category_count(s); c++)
+            if (strcmp(kh_scheme_category_id(s, c), units[i].category) == 0)
+                order[i].cat = c;
+    }
+    qsort(order, n, sizeof(*order), kh_report_row_cmp);
+    for (i = 0; i < n; i++) {
+        const struct sunit *x = &units[order[i].unit];
+        struct kh_snapshot_unit u;
+        if ((rc = read_sscores(st, id, x->unit, &sc, err)))
+            goto out;
+        memset(&u, 0, sizeof(u));
+        u.unit = x->unit;
+        u.name = x->name;
+        u.category = x->category;
+        u.tier = x->tier;
+        u.tier_name = x->tier_name;
+        u.vetoes = x->vetoes;
+        u.total = x->total;
+        u.display = x->display;
+        u.rank = x->rank;
+        u.rank_of = x->rank_of;
+        u.eligible = x->eligible;
+        u.nscores = sc.n;
+        u.nodes = (const char *const *)sc.nodes;
+        u.scores = sc.scores;
+        u.displays = sc.displays;
+        if ((rc = cb(user, &u)))
+            goto out;
+    }
+    rc = KH_OK;
+out:
+    if (began)
+        db_rollback(st->db);
+    sscores_clear(&sc);
+    free(sc.nodes);
+    free(sc.scores);
+    free(sc.displays);
+    free(order);
+    sunits_free(units, n);
     kh_scheme_free(s);
     store_scheme_row_free(&row);
     return rc;

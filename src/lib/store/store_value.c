@@ -4,6 +4,12 @@
  * submitted → approved or returned). Each change is one transaction with
  * its batch and audit entry; values of locked periods do not change.
  *
+ * The work on one value runs inside a caller's transaction
+ * (store_value_set_in, store_value_review_in with a struct store_values),
+ * so that the bulk writes of store_list.c and the corrections of an
+ * accepted appeal (store_appeal.c) follow exactly these rules; the public
+ * single-value calls wrap one such step in its own transaction.
+ *
  * Review rules (docs/store.md): anyone submits a draft or a returned
  * value; only the office approves or returns a submitted one, or returns
  * (reopens) an approved one; returning needs a note saying why. Values the
@@ -39,10 +45,6 @@ static int state_of(const char *name)
 static int locate(struct kh_store *st, int64_t jid, const char *unit, const char *indicator,
                   const char *period, int add_indicator, struct loc *l, struct kh_err *err)
 {
-    static const char get_unit[] = "SELECT id FROM unit WHERE jurisdiction_id = ?1 AND code = ?2";
-    static const char get_ind[] =
-        "SELECT id FROM indicator WHERE jurisdiction_id = ?1 AND code = ?2";
-    static const char add_ind[] = "INSERT INTO indicator (jurisdiction_id, code) VALUES (?1, ?2)";
     static const char get_value[] =
         "SELECT id, value, state FROM value WHERE unit_id = ?1 AND indicator_id = ?2"
         " AND period = ?3";
@@ -53,46 +55,14 @@ static int locate(struct kh_store *st, int64_t jid, const char *unit, const char
     l->v = NAN;
     if (!unit || !unit[0] || !indicator || !indicator[0])
         return kh_err_set(err, KH_EINVAL, NULL, 0, 0, "a value needs a unit id and an indicator");
-    if (!period || kh_period_parse(period, &l->p))
-        return kh_err_set(err, KH_EINVAL, NULL, 0, 0,
-                          "\"%s\" is not a period: expected a year (2024), a half (2024H1), a "
-                          "quarter (2024Q3) or a month (2024-07)",
-                          period ? period : "");
-    kh_period_format(&l->p, l->period);
+    if ((rc = store_period(period, &l->p, l->period, err)))
+        return rc;
     snprintf(l->key, sizeof(l->key), "%s %s %s", unit, indicator, l->period);
-    if ((rc = db_prepare(st->db, get_unit, &q, err)))
+    if ((rc = store_unit_id(st, jid, unit, &l->unit, err)) ||
+        (rc = store_indicator_id(st, jid, indicator, add_indicator, &l->indicator, err)))
         return rc;
-    db_bind_int(q, 1, jid);
-    db_bind_text(q, 2, unit);
-    if ((rc = db_step(q, err)) == DB_DONE)
-        return kh_err_set(err, KH_ENOTFOUND, NULL, 0, 0,
-                          "no unit \"%s\" in this jurisdiction: import it with a units file first",
-                          unit);
-    if (rc < 0)
-        return rc;
-    l->unit = db_col_int(q, 0);
-    db_reset(q);
-    if ((rc = db_prepare(st->db, get_ind, &q, err)))
-        return rc;
-    db_bind_int(q, 1, jid);
-    db_bind_text(q, 2, indicator);
-    rc = db_step(q, err);
-    if (rc == DB_ROW) {
-        l->indicator = db_col_int(q, 0);
-        db_reset(q);
-    } else if (rc < 0) {
-        return rc;
-    } else if (!add_indicator) {
+    if (!l->indicator)
         return KH_OK;
-    } else {
-        if ((rc = db_prepare(st->db, add_ind, &q, err)))
-            return rc;
-        db_bind_int(q, 1, jid);
-        db_bind_text(q, 2, indicator);
-        if ((rc = db_run(q, err)))
-            return rc;
-        l->indicator = db_last_id(st->db);
-    }
     if ((rc = db_prepare(st->db, get_value, &q, err)))
         return rc;
     db_bind_int(q, 1, l->unit);
@@ -108,22 +78,58 @@ static int locate(struct kh_store *st, int64_t jid, const char *unit, const char
     return rc < 0 ? rc : KH_OK;
 }
 
-/* KH_EINVAL when l's period lies in a locked one. */
-static int check_lock(struct kh_store *st, int64_t jid, const struct loc *l, struct kh_err *err)
+void store_values_init(struct store_values *v, struct kh_store *st, int64_t jid,
+                       const struct kh_actor *who, const char *kind, const struct store_batch *b)
 {
-    struct store_locks locks;
+    memset(v, 0, sizeof(*v));
+    v->st = st;
+    v->jid = jid;
+    v->who = who;
+    v->kind = kind;
+    if (b) {
+        v->b = *b;
+        v->have_batch = 1;
+    }
+}
+
+void store_values_release(struct store_values *v)
+{
+    if (v->have_locks)
+        store_locks_free(&v->locks);
+    v->have_locks = 0;
+}
+
+/* KH_EINVAL when l's period lies in a locked one (locks read once per run). */
+static int check_lock(struct store_values *v, const struct loc *l, struct kh_err *err)
+{
     const char *lock;
     int rc;
 
-    if ((rc = store_locks_load(st, jid, &locks, err)))
-        return rc;
-    lock = store_locked(&locks, &l->p);
+    if (!v->have_locks) {
+        if ((rc = store_locks_load(v->st, v->jid, &v->locks, err)))
+            return rc;
+        v->have_locks = 1;
+    }
+    lock = store_locked(&v->locks, &l->p);
     if (lock)
-        rc = kh_err_set(err, KH_EINVAL, NULL, 0, 0,
-                        "value %s cannot change: period %s is locked (kaohe unlock %s --reason …)",
-                        l->key, lock, lock);
-    store_locks_free(&locks);
-    return rc;
+        return kh_err_set(
+            err, KH_EINVAL, NULL, 0, 0,
+            "value %s cannot change: period %s is locked (kaohe unlock %s --reason …)", l->key,
+            lock, lock);
+    return KH_OK;
+}
+
+/* The run's batch, begun on first use. */
+static int batch(struct store_values *v, struct kh_err *err)
+{
+    int rc;
+
+    if (v->have_batch)
+        return KH_OK;
+    if ((rc = store_batch_begin(v->st, v->jid, v->kind, v->who, NULL, NULL, &v->b, err)))
+        return rc;
+    v->have_batch = 1;
+    return KH_OK;
 }
 
 int kh_store_value_get(struct kh_store *st, int64_t jid, const char *unit, const char *indicator,
@@ -144,73 +150,93 @@ int kh_store_value_get(struct kh_store *st, int64_t jid, const char *unit, const
     return KH_OK;
 }
 
-int kh_store_value_set(struct kh_store *st, int64_t jid, const char *unit, const char *indicator,
-                       const char *period, double v, const struct kh_actor *who, struct kh_err *err)
+int store_value_set_in(struct store_values *v, const char *unit, const char *indicator,
+                       const char *period, double x, int *changed, int *state, struct kh_err *err)
 {
     static const char ins[] =
         "INSERT INTO value (jurisdiction_id, unit_id, indicator_id, period, value, state,"
         " batch_id, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0)";
     static const char upd[] =
-        "UPDATE value SET value = ?2, state = ?3, batch_id = ?4, source_id = NULL, line = 0"
-        " WHERE id = ?1";
-    const char *state = store_state_name(who && who->office ? KH_REVIEW_APPROVED : KH_REVIEW_DRAFT);
-    struct store_batch b;
+        "UPDATE value SET value = ?2, state = ?3, batch_id = ?4, source_id = NULL, line = 0,"
+        " review_batch_id = NULL WHERE id = ?1";
+    int to = v->who->office ? KH_REVIEW_APPROVED : KH_REVIEW_DRAFT;
     struct db_stmt *q;
     struct loc l;
     char o[40], n[40];
     int rc;
 
-    if ((rc = store_check_actor(who, err)))
-        return rc;
-    if (isinf(v))
+    if (changed)
+        *changed = 0;
+    if (isinf(x))
         return kh_err_set(err, KH_EINVAL, NULL, 0, 0, "a value must be a finite number");
-    if ((rc = db_begin(st->db, err)))
+    if ((rc = locate(v->st, v->jid, unit, indicator, period, 1, &l, err)))
         return rc;
-    if ((rc = store_check_jurisdiction(st, jid, err)) ||
-        (rc = locate(st, jid, unit, indicator, period, 1, &l, err)))
-        goto fail;
-    if (l.value && (isnan(l.v) ? isnan(v) : l.v == v)) {
-        db_rollback(st->db); /* unchanged */
-        return KH_OK;
-    }
-    if (l.value && l.state == KH_REVIEW_APPROVED && !who->office) {
-        rc = kh_err_set(err, KH_EINVAL, NULL, 0, 0,
-                        "value %s is approved: only the office changes it, or returns it to you "
-                        "for correction",
-                        l.key);
-        goto fail;
-    }
-    if ((rc = check_lock(st, jid, &l, err)) ||
-        (rc = store_batch_begin(st, jid, "edit", who, NULL, NULL, &b, err)) ||
-        (rc = db_prepare(st->db, l.value ? upd : ins, &q, err)))
-        goto fail;
+    if (state)
+        *state = l.state;
+    if (l.value && (isnan(l.v) ? isnan(x) : l.v == x))
+        return KH_OK; /* unchanged */
+    if (l.value && l.state == KH_REVIEW_APPROVED && !v->who->office)
+        return kh_err_set(err, KH_EINVAL, NULL, 0, 0,
+                          "value %s is approved: only the office changes it, or returns it to "
+                          "you for correction",
+                          l.key);
+    if ((rc = check_lock(v, &l, err)) || (rc = batch(v, err)) ||
+        (rc = db_prepare(v->st->db, l.value ? upd : ins, &q, err)))
+        return rc;
     if (l.value) {
         db_bind_int(q, 1, l.value);
-        db_bind_double(q, 2, v);
-        db_bind_text(q, 3, state);
-        db_bind_int(q, 4, b.id);
+        db_bind_double(q, 2, x);
+        db_bind_text(q, 3, store_state_name(to));
+        db_bind_int(q, 4, v->b.id);
     } else {
-        db_bind_int(q, 1, jid);
+        db_bind_int(q, 1, v->jid);
         db_bind_int(q, 2, l.unit);
         db_bind_int(q, 3, l.indicator);
         db_bind_text(q, 4, l.period);
-        db_bind_double(q, 5, v);
-        db_bind_text(q, 6, state);
-        db_bind_int(q, 7, b.id);
+        db_bind_double(q, 5, x);
+        db_bind_text(q, 6, store_state_name(to));
+        db_bind_int(q, 7, v->b.id);
     }
-    if (isnan(v))
+    if (isnan(x))
         snprintf(n, sizeof(n), "—");
     else
-        store_num(v, n);
+        store_num(x, n);
     if (isnan(l.v))
         snprintf(o, sizeof(o), "—");
     else
         store_num(l.v, o);
-    if ((rc = db_run(q, err)) || (rc = store_audit(st, &b, l.value ? "update" : "insert", "value",
-                                                   l.key, l.value ? o : NULL, n, err)))
+    if ((rc = db_run(q, err)) || (rc = store_audit(v->st, &v->b, l.value ? "update" : "insert",
+                                                   "value", l.key, l.value ? o : NULL, n, err)))
+        return rc;
+    if (changed)
+        *changed = 1;
+    if (state)
+        *state = to;
+    return KH_OK;
+}
+
+int kh_store_value_set(struct kh_store *st, int64_t jid, const char *unit, const char *indicator,
+                       const char *period, double v, const struct kh_actor *who, struct kh_err *err)
+{
+    struct store_values run;
+    int rc;
+
+    if ((rc = store_check_actor(who, err)))
+        return rc;
+    if ((rc = db_begin(st->db, err)))
+        return rc;
+    store_values_init(&run, st, jid, who, "edit", NULL);
+    if ((rc = store_check_jurisdiction(st, jid, err)) ||
+        (rc = store_value_set_in(&run, unit, indicator, period, v, NULL, NULL, err)))
         goto fail;
+    store_values_release(&run);
+    if (!run.have_batch) {
+        db_rollback(st->db); /* unchanged (an indicator row may have been added) */
+        return KH_OK;
+    }
     return db_commit(st->db, err);
 fail:
+    store_values_release(&run);
     db_rollback(st->db);
     return rc;
 }
@@ -230,19 +256,8 @@ static int may_move(const struct kh_actor *who, int from, int to)
     }
 }
 
-int kh_store_value_review(struct kh_store *st, int64_t jid, const char *unit, const char *indicator,
-                          const char *period, int state, const char *note,
-                          const struct kh_actor *who, struct kh_err *err)
+int store_review_check(int state, const char *note, struct kh_err *err)
 {
-    static const char upd[] = "UPDATE value SET state = ?2 WHERE id = ?1";
-    struct store_batch b;
-    struct db_stmt *q;
-    struct loc l;
-    char what[600];
-    int rc;
-
-    if ((rc = store_check_actor(who, err)))
-        return rc;
     if (!store_state_name(state))
         return kh_err_set(err, KH_EINVAL, NULL, 0, 0,
                           "unknown review state %d: expected draft, submitted, approved or "
@@ -251,38 +266,71 @@ int kh_store_value_review(struct kh_store *st, int64_t jid, const char *unit, co
     if (state == KH_REVIEW_RETURNED && (!note || !note[strspn(note, " \t")]))
         return kh_err_set(err, KH_EINVAL, NULL, 0, 0,
                           "returning a value needs a note saying what to correct");
-    if ((rc = db_begin(st->db, err)))
+    return KH_OK;
+}
+
+int store_value_review_in(struct store_values *v, const char *unit, const char *indicator,
+                          const char *period, int state, const char *note, int *changed,
+                          struct kh_err *err)
+{
+    static const char upd[] = "UPDATE value SET state = ?2, review_batch_id = ?3 WHERE id = ?1";
+    struct db_stmt *q;
+    struct loc l;
+    char what[600];
+    int rc;
+
+    if (changed)
+        *changed = 0;
+    if ((rc = store_review_check(state, note, err)) ||
+        (rc = locate(v->st, v->jid, unit, indicator, period, 0, &l, err)))
         return rc;
-    if ((rc = store_check_jurisdiction(st, jid, err)) ||
-        (rc = locate(st, jid, unit, indicator, period, 0, &l, err)))
-        goto fail;
-    if (!l.value) {
-        rc = kh_err_set(err, KH_ENOTFOUND, NULL, 0, 0, "no value %s in the store", l.key);
-        goto fail;
-    }
-    if (l.state == state) {
-        db_rollback(st->db);
+    if (!l.value)
+        return kh_err_set(err, KH_ENOTFOUND, NULL, 0, 0, "no value %s in the store", l.key);
+    if (l.state == state)
         return KH_OK;
-    }
-    if (!may_move(who, l.state, state)) {
-        rc = kh_err_set(err, KH_EINVAL, NULL, 0, 0, "value %s is %s and cannot become %s%s", l.key,
-                        store_state_name(l.state), store_state_name(state),
-                        who->office ? "" : " (approving and returning are for the office)");
-        goto fail;
-    }
-    if ((rc = check_lock(st, jid, &l, err)) ||
-        (rc = store_batch_begin(st, jid, "review", who, NULL, NULL, &b, err)) ||
-        (rc = db_prepare(st->db, upd, &q, err)))
-        goto fail;
+    if (!may_move(v->who, l.state, state))
+        return kh_err_set(err, KH_EINVAL, NULL, 0, 0, "value %s is %s and cannot become %s%s",
+                          l.key, store_state_name(l.state), store_state_name(state),
+                          v->who->office ? "" : " (approving and returning are for the office)");
+    if ((rc = check_lock(v, &l, err)) || (rc = batch(v, err)) ||
+        (rc = db_prepare(v->st->db, upd, &q, err)))
+        return rc;
     db_bind_int(q, 1, l.value);
     db_bind_text(q, 2, store_state_name(state));
+    db_bind_int(q, 3, v->b.id);
     snprintf(what, sizeof(what), "%s%s%s", store_state_name(state), note ? ": " : "",
              note ? note : "");
-    if ((rc = db_run(q, err)) ||
-        (rc = store_audit(st, &b, "review", "value", l.key, store_state_name(l.state), what, err)))
+    if ((rc = db_run(q, err)) || (rc = store_audit(v->st, &v->b, "review", "value", l.key,
+                                                   store_state_name(l.state), what, err)))
+        return rc;
+    if (changed)
+        *changed = 1;
+    return KH_OK;
+}
+
+int kh_store_value_review(struct kh_store *st, int64_t jid, const char *unit, const char *indicator,
+                          const char *period, int state, const char *note,
+                          const struct kh_actor *who, struct kh_err *err)
+{
+    struct store_values run;
+    int rc;
+
+    if ((rc = store_check_actor(who, err)) || (rc = store_review_check(state, note, err)))
+        return rc;
+    if ((rc = db_begin(st->db, err)))
+        return rc;
+    store_values_init(&run, st, jid, who, "review", NULL);
+    if ((rc = store_check_jurisdiction(st, jid, err)) ||
+        (rc = store_value_review_in(&run, unit, indicator, period, state, note, NULL, err)))
         goto fail;
+    store_values_release(&run);
+    if (!run.have_batch) {
+        db_rollback(st->db); /* already so */
+        return KH_OK;
+    }
     return db_commit(st->db, err);
 fail:
+    store_values_release(&run);
     db_rollback(st->db);
     return rc;
 }

@@ -27,10 +27,10 @@ libxlsxwriter-dev
 libsodium-dev
 libmicrohttpd-dev
 "
-# Tests: clang and its libFuzzer runtime, cmocka, and LibreOffice Calc for
-# spreadsheet round trips.
+# Tests: clang and its libFuzzer runtime, cmocka, LibreOffice Calc for
+# spreadsheet round trips, and curl for the README's API walkthrough.
 if [ "$MODE" = test ] || [ "$MODE" = bench ]; then
-    PKGS="$PKGS clang libclang-rt-14-dev libcmocka-dev libreoffice-calc"
+    PKGS="$PKGS clang libclang-rt-14-dev libcmocka-dev libreoffice-calc curl"
 fi
 # Benchmarks: the sqlite3 shell, pandas, Node.js for DuckDB, hyperfine.
 if [ "$MODE" = bench ]; then

@@ -16,8 +16,8 @@
 
 #include "srv.h"
 
-#define MAX_EVIDENCE 20      /* evidence files of one appeal */
-#define MAX_REASON 4000      /* bytes of a reason or decision */
+#define MAX_EVIDENCE    20   /* evidence files of one appeal */
+#define MAX_REASON      4000 /* bytes of a reason or decision */
 #define MAX_CORRECTIONS 1000 /* values corrected by one decision */
 
 static const char *const state_names[] = {"open", "accepted", "rejected"};
@@ -38,27 +38,42 @@ static int64_t parse_id(const char *s)
     return v > 0 ? v : -1;
 }
 
+/*
+ * The next item of a comma-separated list: copies it into item[sz] and
+ * moves *p past it; returns 0 at the end. Empty items and items longer
+ * than sz - 1 bytes come back as "".
+ */
+static int next_item(const char **p, char *item, size_t sz)
+{
+    size_t len;
+
+    if (!*p || !**p)
+        return 0;
+    len = strcspn(*p, ",");
+    item[0] = 0;
+    if (len < sz) {
+        memcpy(item, *p, len);
+        item[len] = 0;
+    }
+    *p += len;
+    if (**p)
+        (*p)++;
+    return 1;
+}
+
 /* Split a comma-separated list into a JSON array: of integers (ints
  * non-zero) or of strings. */
 static json_t *list_json(const char *text, int ints)
 {
     json_t *a = json_array();
-    const char *p = text ? text : "";
+    const char *p = text;
     char item[160];
 
-    while (*p) {
-        size_t len = strcspn(p, ",");
-        if (len && len < sizeof(item)) {
-            memcpy(item, p, len);
-            item[len] = 0;
-            if (ints && parse_id(item) > 0)
-                json_array_append_new(a, json_integer((json_int_t)parse_id(item)));
-            else if (!ints)
-                json_array_append_new(a, srv_json_str(item));
-        }
-        p += len;
-        if (*p)
-            p++;
+    while (next_item(&p, item, sizeof(item))) {
+        if (ints && parse_id(item) > 0)
+            json_array_append_new(a, json_integer((json_int_t)parse_id(item)));
+        else if (!ints && item[0])
+            json_array_append_new(a, srv_json_str(item));
     }
     return a;
 }
@@ -82,20 +97,19 @@ static json_t *appeal_json(const struct kh_appeal *a, int full)
     json_object_set_new(o, "period", srv_json_str(a->period));
     json_object_set_new(o, "reason", srv_json_str(a->reason));
     json_object_set_new(o, "evidence", list_json(a->evidence, 1));
-    json_object_set_new(o, "state", json_string(a->state >= 0 && a->state <= 2
-                                                    ? state_names[a->state]
-                                                    : "open"));
+    json_object_set_new(
+        o, "state", json_string(a->state >= 0 && a->state <= 2 ? state_names[a->state] : "open"));
     json_object_set_new(o, "filed_by", srv_json_str(a->filed_by));
     json_object_set_new(o, "filed_at", srv_json_str(a->filed_at));
     json_object_set_new(o, "decision", opt_str(a->decision));
     json_object_set_new(o, "decided_by", opt_str(a->decided_by));
     json_object_set_new(o, "decided_at", opt_str(a->decided_at));
-    json_object_set_new(o, "snapshot_before", a->snapshot_before
-                                                  ? json_integer((json_int_t)a->snapshot_before)
-                                                  : json_null());
-    json_object_set_new(o, "snapshot_after", a->snapshot_after
-                                                 ? json_integer((json_int_t)a->snapshot_after)
-                                                 : json_null());
+    json_object_set_new(o, "snapshot_before",
+                        a->snapshot_before ? json_integer((json_int_t)a->snapshot_before)
+                                           : json_null());
+    json_object_set_new(o, "snapshot_after",
+                        a->snapshot_after ? json_integer((json_int_t)a->snapshot_after)
+                                          : json_null());
     json_object_set_new(o, "affected", list_json(a->affected, 0));
     if (full) {
         if (a->diff && a->diff[0])
@@ -109,23 +123,14 @@ static json_t *appeal_json(const struct kh_appeal *a, int full)
  * says yes for all but reporters), or its unit filed or was affected by it. */
 static int may_see(const struct srv_req *q, const struct kh_appeal *a)
 {
-    const char *p = a->affected ? a->affected : "";
+    const char *p = a->affected;
     char item[160];
 
     if (srv_may_unit(q, a->unit))
         return 1;
-    while (*p) {
-        size_t len = strcspn(p, ",");
-        if (len && len < sizeof(item)) {
-            memcpy(item, p, len);
-            item[len] = 0;
-            if (srv_may_unit(q, item))
-                return 1;
-        }
-        p += len;
-        if (*p)
-            p++;
-    }
+    while (next_item(&p, item, sizeof(item)))
+        if (item[0] && srv_may_unit(q, item))
+            return 1;
     return 0;
 }
 
@@ -209,6 +214,18 @@ void api_appeals_list(struct srv_req *q, struct srv_resp *r)
 
 /* ---- POST /appeals ------------------------------------------------------------------ */
 
+/* Non-zero if id is already in the comma-separated list. */
+static int evidence_listed(const char *list, int64_t id)
+{
+    char item[24];
+    const char *p = list;
+
+    while (next_item(&p, item, sizeof(item)))
+        if (parse_id(item) == id)
+            return 1;
+    return 0;
+}
+
 /*
  * Check the "evidence" array of body (ids of files about `unit`) and write
  * them comma-separated into out[outsz]. Returns 0, or -1 with the error in r.
@@ -237,29 +254,57 @@ static int read_evidence(struct srv_req *q, struct srv_resp *r, json_t *body, co
         json_int_t id = json_is_integer(x) ? json_integer_value(x) : 0;
         snprintf(field, sizeof(field), "evidence[%zu]", i);
         if (id < 1) {
-            srv_fail(r, E_BAD_FIELD, field, "%s must be the id of an evidence file (a whole "
-                                            "number from 1)", field);
+            srv_fail(r, E_BAD_FIELD, field,
+                     "%s must be the id of an evidence file (a whole number from 1)", field);
             return -1;
         }
         kh_err_clear(&err);
         if (kh_store_evidence_get(q->st, q->jid, (int64_t)id, &e, NULL, &err)) {
-            srv_fail_err(r, E_NOT_FOUND, &err);
+            if (err.code == KH_ENOTFOUND)
+                srv_fail(r, E_NOT_FOUND, field, "%s: %s", field, err.msg);
+            else
+                srv_fail_err(r, E_INTERNAL, &err);
             return -1;
         }
         if (strcmp(e.unit, unit)) {
             srv_fail(r, E_INVALID, field,
-                     "evidence file %lld (%s) is not about unit %s: upload it with "
-                     "?unit=%s",
-                     (long long)id, e.name, unit, unit);
+                     "evidence file %lld is not about unit %s: upload it with ?unit=%s",
+                     (long long)id, unit, unit);
             return -1;
         }
+        if (evidence_listed(out, (int64_t)id))
+            continue;
         if (len + 22 >= outsz) {
             srv_fail(r, E_BAD_FIELD, "evidence", "too many evidence files for one appeal");
             return -1;
         }
-        len += (size_t)snprintf(out + len, outsz - len, "%s%lld", i ? "," : "", (long long)id);
+        len += (size_t)snprintf(out + len, outsz - len, "%s%lld", len ? "," : "", (long long)id);
     }
     return 0;
+}
+
+/* Non-zero (with 404 E_NO_SCHEME in r) when jid stores no scheme `id`. */
+static int scheme_missing(struct srv_req *q, struct srv_resp *r, const char *id)
+{
+    struct kh_scheme_row *rows = NULL;
+    struct kh_err err;
+    size_t n = 0, i;
+    int found = 0;
+
+    kh_err_clear(&err);
+    if (kh_store_scheme_list(q->st, q->jid, &rows, &n, &err)) {
+        srv_fail_err(r, E_INTERNAL, &err);
+        return 1;
+    }
+    for (i = 0; i < n && !found; i++)
+        found = !strcmp(rows[i].id, id);
+    free(rows);
+    if (!found)
+        srv_fail(r, E_NO_SCHEME, "scheme",
+                 "no scheme \"%.128s\": GET /api/v1/schemes lists them; leave \"scheme\" out for "
+                 "the active one",
+                 id);
+    return !found;
 }
 
 void api_appeal_file(struct srv_req *q, struct srv_resp *r)
@@ -315,6 +360,8 @@ void api_appeal_file(struct srv_req *q, struct srv_resp *r)
         srv_fail_err(r, E_NO_SCHEME, &err);
         goto out;
     }
+    if (scheme && scheme_missing(q, r, scheme))
+        goto out;
     if (scheme)
         snprintf(a.scheme_id, sizeof(a.scheme_id), "%s", scheme);
     if (read_evidence(q, r, body, unit, a.evidence, sizeof(a.evidence)))
@@ -403,8 +450,8 @@ static int read_corrections(struct srv_resp *r, json_t *body, struct kh_value_in
         v = json_object_get(c, "value");
         snprintf(field, sizeof(field), "corrections[%zu].value", i);
         if (!v || !(json_is_null(v) || (json_is_number(v) && isfinite(json_number_value(v))))) {
-            srv_fail(r, E_BAD_FIELD, field,
-                     "%s must be a number (or null: reported missing)", field);
+            srv_fail(r, E_BAD_FIELD, field, "%s must be a number (or null: reported missing)",
+                     field);
             return -1;
         }
         x->value = json_is_null(v) ? NAN : json_number_value(v);
@@ -469,8 +516,8 @@ static void fail_decision(struct srv_resp *r, const struct kh_err *err, size_t n
         if (end != m + 12 && *end == ']' && i < n)
             snprintf(field, sizeof(field), "corrections[%lu]", i);
     }
-    srv_fail(r, err->code == KH_ENOTFOUND ? E_NOT_FOUND : E_INVALID, field[0] ? field : NULL,
-             "%s", m);
+    srv_fail(r, err->code == KH_ENOTFOUND ? E_NOT_FOUND : E_INVALID, field[0] ? field : NULL, "%s",
+             m);
 }
 
 void api_appeal_decide(struct srv_req *q, struct srv_resp *r)
@@ -499,12 +546,12 @@ void api_appeal_decide(struct srv_req *q, struct srv_resp *r)
         goto out;
     }
     if (reason && strlen(reason) > MAX_REASON) {
-        srv_fail(r, E_BAD_FIELD, "reason", "field \"reason\" may be at most %d bytes",
-                 MAX_REASON);
+        srv_fail(r, E_BAD_FIELD, "reason", "field \"reason\" may be at most %d bytes", MAX_REASON);
         goto out;
     }
     if (!accept && (!reason || !reason[strspn(reason, " \t\r\n")])) {
-        srv_fail(r, E_APPEAL, "reason", "rejecting appeal %lld needs a reason for unit %s",
+        srv_fail(r, E_APPEAL, "reason",
+                 "rejecting appeal %lld of unit %s needs a \"reason\" the unit can read",
                  (long long)a.id, a.unit);
         goto out;
     }

@@ -16,7 +16,7 @@
 #include "srv.h"
 
 #define AUDIT_DEFAULT 100
-#define AUDIT_MAX 1000
+#define AUDIT_MAX     1000
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -121,7 +121,8 @@ void api_publish(struct srv_req *q, struct srv_resp *r)
 
     if (!body)
         return;
-    if (srv_field_str(r, body, "scheme", 0, &scheme) || srv_field_str(r, body, "period", 1, &period))
+    if (srv_field_str(r, body, "scheme", 0, &scheme) ||
+        srv_field_str(r, body, "period", 1, &period))
         goto out;
     if (kh_period_parse(period, &p)) {
         srv_fail(r, E_BAD_FIELD, "period",

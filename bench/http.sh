@@ -114,7 +114,7 @@ for route in league card; do
         k_rps=$1 k50=$2 k90=$3 k99=$4 kbad=$5
         set -- $(run nginx "http://127.0.0.1:$NPORT/$route/" "$c")
         n_rps=$1 n50=$2 n99=$4
-        ratio=$(awk -v a="$k_rps" -v b="$n_rps" 'BEGIN {printf "%.2f", b > 0 ? a / b : 0}')
+        ratio=$(awk -v a="$k_rps" -v b="$n_rps" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}')
         [ "$kbad" = 0 ] || echo "warning: $kbad non-2xx answers from kaohe on $path" >&2
         echo "| \`$path\` | $c | $k_rps | $k50 | $k90 | $k99 | $n_rps | $n50 | $n99 | $ratio |"
     done

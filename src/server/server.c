@@ -264,6 +264,50 @@ static enum MHD_Result send_error(struct MHD_Connection *c, int code, const char
     return ret;
 }
 
+/*
+ * Answer a request outside /api/v1 from the web app's embedded files: GET
+ * and HEAD only; a path without an extension that names no file is a page
+ * of the app (client-side routing) and gets index.html; anything else
+ * unknown is 404. Nothing is ever read from the file system.
+ */
+static enum MHD_Result serve_asset(struct MHD_Connection *c, const char *url, const char *method)
+{
+    const struct srv_asset *a;
+    struct MHD_Response *resp;
+    const char *inm, *slash;
+    enum MHD_Result ret;
+    int status = 200;
+
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+        return send_error(c, E_METHOD, NULL, "only GET and HEAD are served outside /api/v1", 1);
+    a = srv_asset_find(url);
+    slash = strrchr(url, '/');
+    if (!a && slash && !strchr(slash, '.'))
+        a = srv_asset_find("/index.html");
+    if (!a)
+        return send_error(c, E_NO_ROUTE, NULL, "no such file", 0);
+    inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+    if (inm && a->etag && strstr(inm, a->etag))
+        status = 304;
+    resp = MHD_create_response_from_buffer(status == 304 ? 0 : a->len, (void *)a->data,
+                                           MHD_RESPMEM_PERSISTENT);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, "Content-Type", a->type);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; style-src 'self' "
+                            "'unsafe-inline'; frame-ancestors 'none'");
+    MHD_add_response_header(resp, "Cache-Control", "no-cache");
+    if (a->etag)
+        MHD_add_response_header(resp, "ETag", a->etag);
+    ret = MHD_queue_response(c, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
 /* Parse what is known at the first call: method, path, query, body cap. */
 static void begin(struct srv *s, struct conn *cn, struct MHD_Connection *c, const char *url,
                   const char *method)
@@ -304,6 +348,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (!cn)
             return MHD_NO;
         *con_cls = cn;
+        if (strncmp(url, SRV_PREFIX, strlen(SRV_PREFIX)) != 0)
+            return serve_asset(c, url, method);
         begin(s, cn, c, url, method);
         if (cn->path_error)
             return send_error(c, cn->path_error == 1 ? E_BAD_PATH : E_BAD_QUERY, NULL,

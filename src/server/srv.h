@@ -341,6 +341,21 @@ int srv_cache_get(struct srv *s, const char *key, int64_t gen, struct kh_buf *ou
 void srv_cache_put(struct srv *s, const char *key, int64_t gen, const struct kh_buf *body,
                    const char *etag);
 
+/* ---- the web app's files (assets.c) ---------------------------------------------- */
+
+/* One file of the web app, compiled into the binary. */
+struct srv_asset {
+    const char *path;          /* "/index.html", "/app/main.js" … */
+    const char *type;          /* its media type */
+    const unsigned char *data;
+    size_t len;
+    const char *etag;          /* a quoted hash of the bytes */
+};
+
+/* The embedded file at `path` (as requested, without the query), or NULL.
+ * "/" means "/index.html". */
+const struct srv_asset *srv_asset_find(const char *path);
+
 /* ---- scoring over the store (score.c) --------------------------------------------- */
 
 /* A scored period: the scheme, dataset and result, owned together. */

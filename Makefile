@@ -15,9 +15,18 @@ all: build
 
 deps:
 	@sh tools/install-deps.sh run
+	@$(MAKE) --no-print-directory node_modules
 
 test-deps:
 	@sh tools/install-deps.sh test
+	@$(MAKE) --no-print-directory node_modules
+
+# The web app's npm packages (ECharts, compiled into the binary; playwright-core
+# for the browser tests): npm ci when node_modules is missing or older than
+# package-lock.json.
+node_modules: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch node_modules
 
 build: deps
 	$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF
@@ -54,7 +63,7 @@ format:
 	git ls-files '*.c' '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf build build-test build-fuzz
+	rm -rf build build-test build-fuzz node_modules
 
 # make bench: install the peers (bench/deps.sh), build at -O2 with the
 # benchmark programs (-DKH_BENCH=ON: bench/gen.c, bench/khbench.c), generate
@@ -67,7 +76,7 @@ WORKLOADS ?= district province nation villages
 bench-deps:
 	@sh bench/deps.sh
 
-bench-build: bench-deps
+bench-build: bench-deps node_modules
 	$(CMAKE) -S . -B build-bench -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF \
 	    -DKH_BENCH=ON
 	$(CMAKE) --build build-bench -j $(JOBS)

@@ -27,14 +27,21 @@ libxlsxwriter-dev
 libsodium-dev
 libmicrohttpd-dev
 "
+# The web app: Node.js and npm fetch ECharts (compiled into the binary) and
+# playwright-core (npm ci, run by the Makefile).
+PKGS="$PKGS nodejs npm"
 # Tests: clang and its libFuzzer runtime, cmocka, LibreOffice Calc for
 # spreadsheet round trips, and curl for the README's API walkthrough.
 if [ "$MODE" = test ] || [ "$MODE" = bench ]; then
     PKGS="$PKGS clang libclang-rt-14-dev libcmocka-dev libreoffice-calc curl"
 fi
+# Browser tests of the web app (tests/web/): Debian's Chromium.
+if [ "$MODE" = test ]; then
+    PKGS="$PKGS chromium"
+fi
 # Benchmarks: the sqlite3 shell, pandas, Node.js for DuckDB, hyperfine.
 if [ "$MODE" = bench ]; then
-    PKGS="$PKGS sqlite3 python3 python3-pandas nodejs npm hyperfine time wrk nginx-light curl"
+    PKGS="$PKGS sqlite3 python3 python3-pandas hyperfine time wrk nginx-light curl"
 fi
 
 missing=""

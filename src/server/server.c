@@ -177,8 +177,13 @@ struct conn {
     size_t cap;
     int path_error; /* the path was refused: answer 400 at the end */
     struct kh_err err;
-    int too_large;
+    int too_large;  /* 1: refused by Content-Length (answered); 2: a chunked body grew too large */
+    size_t drained; /* bytes of a too large chunked body read and dropped */
 };
+
+/* How much of a too large chunked body is read and dropped before the
+ * connection is simply closed. */
+#define DRAIN_MAX ((size_t)1 << 20)
 
 /* libmicrohttpd's unescaping is switched off: req.c decodes paths and
  * query values itself, so that an encoded '/' can be told from a real one. */
@@ -363,17 +368,31 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         }
         return MHD_YES;
     }
-    if (cn->path_error || cn->too_large) {
+    if (cn->path_error || cn->too_large == 1) {
         *upload_data_size = 0; /* the answer is queued already */
         return MHD_YES;
     }
+    if (cn->too_large == 2) {
+        /* libmicrohttpd takes a response only before the body or after all
+         * of it, so the rest of a chunked body that grew too large is read
+         * and dropped (up to DRAIN_MAX; beyond that the connection is
+         * closed), and 413 goes out at the end. */
+        char msg[160];
+        if (*upload_data_size) {
+            cn->drained += *upload_data_size;
+            *upload_data_size = 0;
+            return cn->drained > DRAIN_MAX ? MHD_NO : MHD_YES;
+        }
+        snprintf(msg, sizeof(msg), "the body is larger than the limit of %zu bytes", cn->cap);
+        return send_error(c, E_TOO_LARGE, NULL, msg, 1);
+    }
     if (*upload_data_size) {
         if (cn->body.len + *upload_data_size > cn->cap) {
-            char msg[160];
-            cn->too_large = 1;
+            cn->too_large = 2;
+            cn->drained = *upload_data_size;
             *upload_data_size = 0;
-            snprintf(msg, sizeof(msg), "the body is larger than the limit of %zu bytes", cn->cap);
-            return send_error(c, E_TOO_LARGE, NULL, msg, 1);
+            kh_buf_free(&cn->body);
+            return MHD_YES;
         }
         if (kh_buf_add(&cn->body, upload_data, *upload_data_size) != KH_OK)
             return MHD_NO;

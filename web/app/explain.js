@@ -1,0 +1,35 @@
+// explain.js — the explanation dialog: the trace of one score
+// (GET /scores/{period}/units/{unit}/explain?node=) as kaohe explain prints it,
+// and for the unit's own reporter a form that files an appeal against that
+// scored item (POST /appeals {unit, node, period, reason}).
+import { get, post } from './api.js';
+import { t } from './i18n.js';
+import { h, modal, field, toast, showError } from './ui.js';
+
+export async function openExplain(ctx, { period, unit, unitName, node, nodeName }) {
+  const dlg = modal(t('explain.title', unitName || unit, nodeName || node), h('p', t('loading')));
+  try {
+    const d = await get(`/scores/${encodeURIComponent(period)}/units/${encodeURIComponent(unit)}/explain`, { node });
+    dlg.body.replaceChildren(h('pre.trace', d.text));
+  } catch (e) {
+    dlg.body.replaceChildren(h('p.error', e.message));
+    return dlg;
+  }
+  const acc = ctx.session.account;
+  if (acc.role === 'reporter' && acc.unit === unit) {
+    const reason = h('textarea', { rows: 3, required: true, maxlength: 4000, name: 'reason' });
+    const form = h('form.appeal', { onsubmit: async (ev) => {
+      ev.preventDefault();
+      if (!reason.value.trim()) { reason.focus(); return; }
+      try {
+        const a = await post('/appeals', { unit, node, period, reason: reason.value.trim() });
+        toast(t('explain.filed', a.id));
+        dlg.close();
+        ctx.go('/appeals?id=' + a.id);
+      } catch (e) { showError(e); }
+    } }, h('h3', t('explain.appeal')), field(t('explain.reason'), reason),
+    h('button.primary', { type: 'submit' }, t('explain.file')));
+    dlg.body.append(form);
+  }
+  return dlg;
+}

@@ -171,7 +171,7 @@ static int load_appeal(struct srv_req *q, struct srv_resp *r, struct kh_appeal *
 
 void api_appeals_list(struct srv_req *q, struct srv_resp *r)
 {
-    const char *state_s = srv_query(q, "state"), *unit = srv_query(q, "unit");
+    const char *state_s = srv_query_filter(q, "state"), *unit = srv_query_filter(q, "unit");
     struct kh_appeal *v = NULL;
     struct kh_err err;
     size_t n = 0, i, limit, offset, total = 0;

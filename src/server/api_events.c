@@ -179,14 +179,14 @@ static int event_find(struct srv_req *q, struct srv_resp *r, int64_t id, const c
 /* GET /events?period=&unit=&item=: events, a reporter's own unit only, paged. */
 void api_events_list(struct srv_req *q, struct srv_resp *r)
 {
-    const char *unit = srv_query(q, "unit"), *period = srv_query(q, "period");
+    const char *unit = srv_query_filter(q, "unit"), *period = srv_query_filter(q, "period");
     char canon[KH_PERIOD_TEXT];
     struct event_page pg;
     struct kh_period p;
     struct kh_err err;
 
     memset(&pg, 0, sizeof(pg));
-    pg.item = srv_query(q, "item");
+    pg.item = srv_query_filter(q, "item");
     if (srv_page(q, r, 100, 1000, &pg.limit, &pg.offset))
         return;
     if (period) {
@@ -577,7 +577,7 @@ void api_evidence_get(struct srv_req *q, struct srv_resp *r)
 /* GET /ballots?meeting=: ballots (an evaluator only its own), paged. */
 void api_ballots_list(struct srv_req *q, struct srv_resp *r)
 {
-    const char *meeting = srv_query(q, "meeting");
+    const char *meeting = srv_query_filter(q, "meeting");
     struct kh_dataset *ds = NULL;
     struct kh_err err;
     size_t limit, offset, total = 0, i;

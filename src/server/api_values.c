@@ -357,8 +357,8 @@ static int read_scope(struct srv_req *q, struct srv_resp *r, const char **unit, 
                       const char **inds, size_t *ninds, size_t maxinds, char *buf, size_t bufsz,
                       int *none)
 {
-    const char *u = srv_query(q, "unit"), *ind = srv_query(q, "indicator"),
-               *per = srv_query(q, "period");
+    const char *u = srv_query_filter(q, "unit"), *ind = srv_query_filter(q, "indicator"),
+               *per = srv_query_filter(q, "period");
     struct kh_period p;
     char *s;
 
@@ -411,7 +411,7 @@ static int read_scope(struct srv_req *q, struct srv_resp *r, const char **unit, 
 /* GET /values?period=&unit=&indicator=&state=: stored values with their review states. */
 void api_values_list(struct srv_req *q, struct srv_resp *r)
 {
-    const char *inds[256], *st = srv_query(q, "state");
+    const char *inds[256], *st = srv_query_filter(q, "state");
     char period[KH_PERIOD_TEXT], buf[sizeof(q->acct.indicators)];
     struct kh_value_query vq;
     struct value_page pg;

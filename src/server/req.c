@@ -195,6 +195,12 @@ const char *srv_query(const struct srv_req *q, const char *name)
     return NULL;
 }
 
+const char *srv_query_filter(const struct srv_req *q, const char *name)
+{
+    const char *v = srv_query(q, name);
+    return v && v[0] ? v : NULL;
+}
+
 int srv_cookie_get(const char *header, const char *name, char *out, size_t outsz)
 {
     size_t nlen = strlen(name);

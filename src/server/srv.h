@@ -190,6 +190,10 @@ void srv_req_clear(struct srv_req *q);
 /* The value of query parameter `name`, or NULL. */
 const char *srv_query(const struct srv_req *q, const char *name);
 
+/* A list filter: the value of query parameter `name`, or NULL when it is
+ * absent or empty (`?unit=` filters nothing, as a form's empty field). */
+const char *srv_query_filter(const struct srv_req *q, const char *name);
+
 /* ---- dispatching (dispatch.c) ------------------------------------------------ */
 
 /*

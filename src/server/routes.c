@@ -58,6 +58,7 @@ const struct srv_route srv_routes[] = {
     /* live scores */
     {"GET",    "/scores/{period}",                       CAP_SCORES,        SRV_CACHE,    api_league,          "league tables per category"},
     {"GET",    "/scores/{period}/firsts",                CAP_SCORES,        SRV_CACHE,    api_firsts,          "first places per indicator"},
+    {"GET",    "/scores/{period}/export",                CAP_SCORES,        SRV_CACHE,    api_league_export,   "the official score table as XLSX (or ?format=csv)"},
     {"GET",    "/scores/{period}/units/{unit}",          CAP_UNIT_SCORES,   SRV_CACHE,    api_card,            "a unit's report card"},
     {"GET",    "/scores/{period}/units/{unit}/explain",  CAP_UNIT_SCORES,   SRV_CACHE,    api_explain,         "how one score was computed"},
     {"GET",    "/scores/{period}/units/{unit}/weak",     CAP_UNIT_SCORES,   SRV_CACHE,    api_weak,            "a unit's weak points"},

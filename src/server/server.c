@@ -75,6 +75,11 @@ void kh_server_opts_init(struct kh_server_opts *o)
     o->login_window = 900;
 }
 
+struct srv *srv_of(struct kh_server *ks)
+{
+    return &ks->s;
+}
+
 const struct kh_server_opts *srv_opts(const struct srv *s)
 {
     return &s->o;

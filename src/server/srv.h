@@ -332,6 +332,10 @@ void srv_login_record(struct srv_limiter *l, const char *name, const char *addr,
 
 /* ---- the server's shared state (server.c) ---------------------------------------- */
 
+/* The shared state of a running server (for tests that call srv_dispatch
+ * directly, such as the fuzz target). */
+struct srv *srv_of(struct kh_server *ks);
+
 /* What handlers may read of the server. */
 const struct kh_server_opts *srv_opts(const struct srv *s);
 struct srv_limiter *srv_limiter(struct srv *s);
@@ -437,6 +441,9 @@ void api_card(struct srv_req *q, struct srv_resp *r);
 void api_explain(struct srv_req *q, struct srv_resp *r);
 void api_weak(struct srv_req *q, struct srv_resp *r);
 void api_trend(struct srv_req *q, struct srv_resp *r);
+
+/* api_export.c */
+void api_league_export(struct srv_req *q, struct srv_resp *r);
 
 /* api_snapshots.c (snapshots, audit) */
 void api_snapshots_list(struct srv_req *q, struct srv_resp *r);

@@ -195,7 +195,7 @@ static struct world *world(void)
     o.login_failures = 1000000; /* do not let the limiter shut the sign-in path */
     if (kh_server_start(&o, &w.server, &err) != KH_OK)
         die("server", &err);
-    w.srv = (struct srv *)(void *)w.server;
+    w.srv = srv_of(w.server);
     W = &w;
     atexit(cleanup);
     return W;

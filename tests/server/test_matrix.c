@@ -110,6 +110,7 @@ static const struct expect matrix[] = {
     {"POST",   "/ballots",                 EVA,             V1 "/ballots", "{\"meeting\": \"matrix\", \"ballots\": [{\"unit\": \"T01\", \"grade\": \"good\"}]}", NULL},
     {"GET",    "/scores/{period}",         C_SCORES,        V1 "/scores/2024", NULL, NULL},
     {"GET",    "/scores/{period}/firsts",  C_SCORES,        V1 "/scores/2024/firsts", NULL, NULL},
+    {"GET",    "/scores/{period}/export",  C_SCORES,        V1 "/scores/2024/export?category=town", NULL, NULL},
     {"GET",    "/scores/{period}/units/{unit}",         C_UNIT_SCORES, V1 "/scores/2024/units/T01", NULL, NULL},
     {"GET",    "/scores/{period}/units/{unit}/explain", C_UNIT_SCORES, V1 "/scores/2024/units/T01/explain?node=gdp", NULL, NULL},
     {"GET",    "/scores/{period}/units/{unit}/weak",    C_UNIT_SCORES, V1 "/scores/2024/units/T01/weak", NULL, NULL},

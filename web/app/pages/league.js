@@ -1,8 +1,8 @@
 // league.js — 排行榜: the live league table of one category
 // (GET /scores/{period}?category=) with grouped headers, heat map, sorting,
-// a peer-group filter (units' tags, GET /units), CSV export made in the
-// browser (the API has no XLSX route; `kaohe export` makes the official
-// workbook), and every score opening its explanation.
+// a peer-group filter (units' tags, GET /units), export of the official
+// XLSX workbook (GET /scores/{period}/export) or of the rows shown as CSV
+// made in the browser, and every score opening its explanation.
 import { get } from '../api.js';
 import { t } from '../i18n.js';
 import { h, select, field, scorePeriods, defaultScorePeriod, periodName, previousPeriod, download } from '../ui.js';
@@ -32,9 +32,11 @@ export async function render(view, ctx) {
       field(t('period'), select(plist.map(p => [p, periodName(p)]), period, { onchange: e => nav({ period: e.target.value }) })),
       field(t('category'), select(cats.map(c => [c.category, c.name]), cat.category, { onchange: e => nav({ category: e.target.value, tag: '' }) })),
       field(t('tag'), select([['', t('all')], ...tags.map(x => [x, x])], tag, { onchange: e => nav({ tag: e.target.value }) })),
+      h('a.button', { href: `/api/v1/scores/${encodeURIComponent(period)}/export?` + new URLSearchParams({ category: cat.category }),
+        download: '', title: t('league.xlsx.note') }, t('league.xlsx')),
       h('button', { type: 'button', title: t('league.export.note'),
         onclick: () => download(`${scores.scheme}-${period}-${cat.category}${tag ? '-' + tag : ''}.csv`, leagueCsv(cat, filter)) }, t('league.export')))));
-  view.append(h('p.hint', t('league.hint'), ' · ', t('league.export.note')));
+  view.append(h('p.hint', t('league.hint'), ' · ', t('league.xlsx.note')));
   view.append(leagueTable(cat, {
     rowsFilter: filter, moves,
     caption: `${cat.name} · ${periodName(period)}`,

@@ -19,6 +19,9 @@
 #   CHANGES=30          kh_result_set_input calls timed per indicator kind;
 #                       BIG_CHANGES=10 for nation and villages
 #   PEERS="sqlite duckdb pandas"
+#   KH_FORM=compact     the dataset form kh_bench loads (compact: no per-row
+#                       records, kh_dataset_set_compact; or ordinary, as the
+#                       kaohe command loads); the kaohe row is always the command
 #   RESULTS=bench/data/results.md   where the tables are written as well
 #   REPORT_ONLY=1       print the tables again from the files of the last run
 #
@@ -37,6 +40,7 @@ CHANGES=${CHANGES:-30}
 BIG_REPEAT=${BIG_REPEAT:-3}
 BIG_CHANGES=${BIG_CHANGES:-10}
 PEERS=${PEERS:-"sqlite duckdb pandas"}
+KH_FORM=${KH_FORM:-compact}
 PY=${PY:-/usr/bin/python3}
 TIME=/usr/bin/time
 
@@ -133,7 +137,8 @@ for w in "$@"; do
             kaohe) timed_run kaohe kaohe.csv "$KAOHE" score scheme.yaml --data . \
                 --period "$period" --format csv ;;
             kh) timed_run kh kh.stdout "$KHB" scheme.yaml . "$period" --repeat "$repeat" \
-                --changes "$changes" --rel i006 --abs i001 ;;
+                --changes "$changes" --rel i006 --abs i001 \
+                $([ "$KH_FORM" = compact ] && echo --compact) ;;
             sqlite) timed_run sqlite sqlite.stdout sqlite3 -bail :memory: \
                 -init "$BENCH/sqlite.sql" </dev/null ;;
             duckdb) timed_run duckdb duckdb.stdout node "$BENCH/duckdb.mjs" ;;
@@ -223,7 +228,8 @@ for w in "$@"; do
     say "- CSV import (values.csv rows per second of the whole import, every file): $imports"
     say "- kaohe score only (kh_score after one load; median over rounds of the median of $repeat): $(sec "$k_score") s"
     say "- rescore after one changed value (kh_result_set_input; median over rounds of the median of $changes calls): relative rule (proportional, $(field set_rel "$khb")) $(sec "$k_rel") s, $(field set_rel_nodes "$khb") node columns; no relative rule (ratio, $(field set_abs "$khb")) $(sec "$k_abs") s, $(field set_abs_nodes "$khb") node columns"
-    say "- kh_bench peak RSS after loading: $(mb "$(field rss_load_kb "$khb")") MB; raw values (8 bytes each): $(mb "$raw_kb") MB"
+    k_peak=$(field rss_peak_kb "$khb")
+    say "- kh_bench ($(field form "$khb") dataset) peak RSS after loading: $(mb "$(field rss_load_kb "$khb")") MB, whole run (scores and changes included): $(mb "$k_peak") MB = $(awk -v a="$k_peak" -v b="$raw_kb" 'BEGIN {printf "%.2f×\n", a/b}') the raw values (8 bytes each: $(mb "$raw_kb") MB)"
     say "- load average (1 min) of the machine before / after this workload: $load_before / $load_after"
     cd "$ROOT"
 done

@@ -81,7 +81,9 @@ struct kh_ballot {
     int file, line;
 };
 
-/* The whole input. Arrays are owned by the dataset. */
+/* The whole input. Arrays are owned by the dataset. In the compact form
+ * (kh_dataset_set_compact) values and targets are not kept as records:
+ * `values` and `targets` stay empty. */
 struct kh_dataset {
     char **files;          /* provenance file names; nfiles entries */
     int nfiles;
@@ -120,8 +122,10 @@ int kh_dataset_load_dir(struct kh_dataset *ds, const char *dir, struct kh_err *e
  * "ballots"). All or nothing: a file with one bad row adds nothing and the
  * error names the line and column (the column is the 1-based field number;
  * the message names the column's header). Units must be loaded before the
- * files that refer to them. The file is read whole (at most 2 GiB) and its
- * encoding detected (UTF-8 with or without BOM, UTF-16 with BOM, GB18030).
+ * files that refer to them. The file (at most 2 GiB) is read whole and its
+ * encoding detected (UTF-8 with or without BOM, UTF-16 with BOM, GB18030);
+ * a big UTF-8 file without quotes is read in pieces instead, which loads
+ * the same rows and keeps memory down.
  * Errors: KH_EINVAL (bad content), KH_EIO (cannot read), KH_ELIMIT (too
  * big), KH_ENOMEM. Loading may move the dataset's arrays (pointers into
  * them do not survive a load), even when it fails.
@@ -145,6 +149,31 @@ int kh_dataset_indicator(const struct kh_dataset *ds, const char *name);
 /* The encoding file `file` was read in ("UTF-8", "UTF-8 with BOM",
  * "UTF-16LE", "UTF-16BE", "GB18030"), or NULL for a bad index. */
 const char *kh_dataset_file_encoding(const struct kh_dataset *ds, int file);
+
+/* ---- the compact form ---------------------------------------------------- */
+
+/*
+ * Keep values and targets in the compact form (on non-zero) or the
+ * ordinary one (on 0, the default). Either way the dataset keeps them by
+ * indicator and period in columns over the units, which is what the
+ * engine reads. The ordinary form also keeps one record per row in
+ * ds->values and ds->targets (40 and 48 bytes a row); the compact form
+ * does not: those arrays stay empty (nvalues and ntargets 0) and a value
+ * costs about 12 bytes (the value and the line it came from). Everything
+ * else is the same: loading, duplicate checks, all-or-nothing loads,
+ * scoring, explanations citing file:line. Use it for big data that only
+ * needs scoring; code that reads ds->values or ds->targets (the store's
+ * import and snapshots, the data-entry template export) needs the
+ * ordinary form. Call before the first value or target is added.
+ * Returns KH_OK, or KH_EINVAL when the dataset already holds values or
+ * targets in the other form.
+ */
+int kh_dataset_set_compact(struct kh_dataset *ds, int on);
+
+/* How many values (targets) the dataset holds, in either form (in the
+ * ordinary form, ds->nvalues and ds->ntargets). */
+size_t kh_dataset_value_count(const struct kh_dataset *ds);
+size_t kh_dataset_target_count(const struct kh_dataset *ds);
 
 /* ---- building in code (tests, the demo generator) ---------------------- */
 

@@ -4,8 +4,20 @@
  * total down (node.c), then ranks, vetoes and tiers (result.c); plus the
  * result's accessors and publication rounding.
  */
+#if defined(__linux__) && !defined(_DEFAULT_SOURCE)
+#define _DEFAULT_SOURCE 1 /* madvise's MADV_HUGEPAGE, beside _POSIX_C_SOURCE */
+#endif
+
 #include "base/common.h"
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 #include "engine/engine_int.h"
+
+/* Huge pages: 2 MiB on x86-64 and arm64 Linux. */
+#define POOL_ALIGN ((size_t)2 << 20)
 
 double kh_round(double v, int decimals)
 {
@@ -22,6 +34,61 @@ int kh_event_in_period(const struct kh_result *r, const struct kh_event *e)
     return kh_period_equal(&e->period, &r->period) || kh_period_contains(&r->period, &e->period);
 }
 
+/* ---- column memory ------------------------------------------------------ */
+
+/*
+ * A result's columns live in one block: at nation scale (40,000 units)
+ * that is a few hundred columns of 320 KB, which malloc would map and the
+ * kernel fault in 4 KB at a time on every score. One block, aligned and
+ * advised to be backed by transparent huge pages where the system allows
+ * it (Linux MADV_HUGEPAGE; elsewhere, or when refused, it is just one
+ * block), takes a few hundred faults instead of tens of thousands.
+ * Small results use malloc alone.
+ */
+static void pool_init(struct kh_result *r, size_t ncols)
+{
+    size_t colbytes = sizeof(double) * r->n, bytes, i;
+
+    if (r->n < 4096 || ncols == 0 || ncols > SIZE_MAX / colbytes - 1)
+        return;
+    bytes = (ncols * colbytes + POOL_ALIGN - 1) / POOL_ALIGN * POOL_ALIGN;
+    r->pool = aligned_alloc(POOL_ALIGN, bytes);
+    r->pool_free = malloc(sizeof(*r->pool_free) * ncols);
+    if (!r->pool || !r->pool_free) {
+        free(r->pool);
+        free(r->pool_free);
+        r->pool = NULL;
+        r->pool_free = NULL;
+        return; /* columns come from malloc then */
+    }
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    (void)madvise(r->pool, bytes, MADV_HUGEPAGE);
+#endif
+    r->pool_cols = ncols;
+    /* Handed out from the start of the block. */
+    for (i = 0; i < ncols; i++)
+        r->pool_free[i] = r->pool + (ncols - 1 - i) * r->n;
+    r->npool_free = ncols;
+}
+
+double *kh_col_alloc(struct kh_result *r)
+{
+    if (r->npool_free)
+        return r->pool_free[--r->npool_free];
+    return malloc(sizeof(double) * (r->n ? r->n : 1));
+}
+
+void kh_col_release(struct kh_result *r, double *col)
+{
+    if (!col)
+        return;
+    if (r->pool && col >= r->pool && col < r->pool + r->pool_cols * r->n) {
+        r->pool_free[r->npool_free++] = col;
+        return;
+    }
+    free(col);
+}
+
 void kh_result_free(struct kh_result *r)
 {
     int i;
@@ -30,15 +97,20 @@ void kh_result_free(struct kh_result *r)
         return;
     if (r->cols)
         for (i = 0; i < r->s->nslots; i++)
-            free(r->cols[i]);
+            if (!r->colshared || !r->colshared[i])
+                kh_col_release(r, r->cols[i]);
+    kh_col_release(r, r->nancol);
     free(r->cols);
     free(r->colstate);
+    free(r->colshared);
+    free(r->input_slot);
     if (r->score)
         for (i = 0; i < r->s->nnodes; i++) {
-            free(r->score[i]);
+            kh_col_release(r, r->score[i]);
             free(r->flag[i]);
             free(r->progress[i]);
-            free(r->tmp_group[i]);
+            if (r->tmp_group[i] != r->cat)
+                free(r->tmp_group[i]);
         }
     free(r->score);
     free(r->flag);
@@ -47,57 +119,37 @@ void kh_result_free(struct kh_result *r)
     free(r->ngroups_cache);
     free(r->nodestate);
     free(r->cat);
-    free(r->val_start);
-    free(r->val_idx);
     free(r->ev_start);
     free(r->ev_idx);
-    free(r->tg_start);
-    free(r->tg_idx);
+    free(r->basis);
+    free(r->basis_of);
+    free(r->order);
+    free(r->order_start);
     free(r->rank);
     free(r->rank_size);
     free(r->tier);
     free(r->no_honours);
     free(r->vetoed);
     free(r->changes);
+    free(r->pool);
+    free(r->pool_free);
     free(r);
 }
 
-/* Values and targets grouped by indicator, events by unit within the period. */
+/* Events by unit within the period. (Values and targets need no index:
+ * the dataset keeps them by indicator and period, io/dataset_cols.h.) */
 static int build_indexes(struct kh_result *r)
 {
     const struct kh_dataset *ds = r->ds;
-    size_t i, *fill, ni = (size_t)ds->nindicators;
+    size_t i, *fill;
 
-    r->val_start = calloc(ni + 1, sizeof(size_t));
-    r->val_idx = malloc(sizeof(size_t) * (ds->nvalues ? ds->nvalues : 1));
     r->ev_start = calloc(r->n + 1, sizeof(size_t));
     r->ev_idx = malloc(sizeof(size_t) * (ds->nevents ? ds->nevents : 1));
-    r->tg_start = calloc(ni + 1, sizeof(size_t));
-    r->tg_idx = malloc(sizeof(size_t) * (ds->ntargets ? ds->ntargets : 1));
-    fill = calloc((ni > r->n ? ni : r->n) + 1, sizeof(size_t));
-    if (!r->val_start || !r->val_idx || !r->ev_start || !r->ev_idx || !r->tg_start ||
-        !r->tg_idx || !fill) {
+    fill = calloc(r->n + 1, sizeof(size_t));
+    if (!r->ev_start || !r->ev_idx || !fill) {
         free(fill);
         return KH_ENOMEM;
     }
-    for (i = 0; i < ds->nvalues; i++)
-        r->val_start[ds->values[i].indicator + 1]++;
-    for (i = 0; i < ni; i++)
-        r->val_start[i + 1] += r->val_start[i];
-    for (i = 0; i < ds->nvalues; i++) {
-        size_t k = (size_t)ds->values[i].indicator;
-        r->val_idx[r->val_start[k] + fill[k]++] = i;
-    }
-    memset(fill, 0, sizeof(size_t) * ((ni > r->n ? ni : r->n) + 1));
-    for (i = 0; i < ds->ntargets; i++)
-        r->tg_start[ds->targets[i].indicator + 1]++;
-    for (i = 0; i < ni; i++)
-        r->tg_start[i + 1] += r->tg_start[i];
-    for (i = 0; i < ds->ntargets; i++) {
-        size_t k = (size_t)ds->targets[i].indicator;
-        r->tg_idx[r->tg_start[k] + fill[k]++] = i;
-    }
-    memset(fill, 0, sizeof(size_t) * ((ni > r->n ? ni : r->n) + 1));
     for (i = 0; i < ds->nevents; i++)
         if (kh_event_in_period(r, &ds->events[i]))
             r->ev_start[ds->events[i].unit + 1]++;
@@ -135,6 +187,8 @@ int kh_score(const struct kh_scheme *s, const struct kh_dataset *ds, const char 
     r->cat = malloc(sizeof(int) * (r->n ? r->n : 1));
     r->cols = calloc(ns ? ns : 1, sizeof(double *));
     r->colstate = calloc(ns ? ns : 1, 1);
+    r->colshared = calloc(ns ? ns : 1, 1);
+    r->input_slot = malloc(sizeof(int) * (size_t)(s->ninputs ? s->ninputs : 1));
     r->score = calloc(nn, sizeof(double *));
     r->flag = calloc(nn, sizeof(unsigned char *));
     r->progress = calloc(nn, sizeof(signed char *));
@@ -146,12 +200,18 @@ int kh_score(const struct kh_scheme *s, const struct kh_dataset *ds, const char 
     r->tier = malloc(sizeof(int) * (r->n ? r->n : 1));
     r->no_honours = calloc(r->n ? r->n : 1, 1);
     r->vetoed = calloc((r->n ? r->n : 1) * (size_t)(s->nvetoes ? s->nvetoes : 1), 1);
-    if (!r->cat || !r->cols || !r->colstate || !r->score || !r->flag || !r->progress ||
-        !r->tmp_group || !r->ngroups_cache || !r->nodestate || !r->rank || !r->rank_size ||
-        !r->tier || !r->no_honours || !r->vetoed)
+    pool_init(r, nn + ns);
+    if (!r->cat || !r->cols || !r->colstate || !r->colshared || !r->input_slot || !r->score ||
+        !r->flag || !r->progress || !r->tmp_group || !r->ngroups_cache || !r->nodestate ||
+        !r->rank || !r->rank_size || !r->tier || !r->no_honours || !r->vetoed)
         goto nomem;
+    for (i = 0; i < s->ninputs; i++)
+        r->input_slot[i] = -1;
+    for (i = 0; i < s->nslots; i++)
+        if (s->slots[i].kind == KH_SLOT_INPUT)
+            r->input_slot[s->slots[i].ref] = i;
     for (i = 0; i < s->nnodes; i++) {
-        r->score[i] = malloc(sizeof(double) * (r->n ? r->n : 1));
+        r->score[i] = kh_col_alloc(r);
         r->flag[i] = calloc(r->n ? r->n : 1, 1);
         if (!r->score[i] || !r->flag[i])
             goto nomem;

@@ -49,20 +49,23 @@ struct kh_result {
 
     double **cols;          /* per slot; NULL until computed */
     unsigned char *colstate;
+    unsigned char *colshared; /* per slot: the column is another's or nancol, not its own */
+    double *nancol;           /* the column of NaN that slots may share (columns.c) */
+    int *input_slot;          /* per scheme input: its KH_SLOT_INPUT slot, or -1 */
 
     double **score;         /* per node: n scores */
     unsigned char **flag;   /* per node: n enum kh_flag */
     unsigned char *nodestate;
 
-    /* Lookup built once: dataset values by indicator (CSR). */
-    size_t *val_start;      /* nindicators + 1 */
-    size_t *val_idx;        /* value indices grouped by indicator */
-    size_t *tg_start;       /* targets by indicator (CSR), like values */
-    size_t *tg_idx;
     /* Events by unit within the period (CSR). */
     size_t *ev_start;       /* n + 1 */
     size_t *ev_idx;
 
+    double *basis;          /* kh_rank_basis of each unit (result.c), and */
+    double *basis_of;       /* the total it was computed from */
+    size_t *order;          /* units in rank order within the tier scope (result.c) */
+    size_t *order_start;    /* each scope group's first place in order; ngroups + 1 */
+    int order_valid;        /* order was made for these units (kh_order_keep) */
     int *rank;              /* total's rank (0: not ranked) */
     int *rank_size;
     int *tier;              /* -1: none */
@@ -73,6 +76,14 @@ struct kh_result {
     int **tmp_group;        /* per node group arrays, cached */
     int *ngroups_cache;
 
+    /* Column memory (kh_col_alloc): one block of pool_cols columns of n
+     * doubles, asked to be backed by huge pages, and the stack of the free
+     * ones; columns beyond it come from malloc. */
+    double *pool;
+    size_t pool_cols;
+    double **pool_free;
+    size_t npool_free;
+
     /* Values changed after scoring (kh_result_set_input), applied on top of
      * the dataset whenever their input column is computed. */
     struct kh_override_value {
@@ -82,6 +93,15 @@ struct kh_result {
     } *changes;
     size_t nchanges, capchanges;
 };
+
+/* ---- engine.c: column memory ------------------------------------------- */
+
+/* A column of n doubles for the result (uninitialised), or NULL when out
+ * of memory. Give it back with kh_col_release. */
+double *kh_col_alloc(struct kh_result *r);
+
+/* Give back a column from kh_col_alloc (NULL is fine). */
+void kh_col_release(struct kh_result *r, double *col);
 
 /* ---- columns.c ---------------------------------------------------------- */
 
@@ -128,6 +148,15 @@ struct node_prep {
 /* Compute node ni's scores for every unit (recursively its children). */
 int kh_node_compute(struct kh_result *r, int ni, struct kh_err *err);
 
+/*
+ * Recombine parent ni (children computed) for units[0..nunits) only, the
+ * other units' scores staying as they are: the parent's part of
+ * kh_node_compute, for kh_result_set_input when only some children's
+ * scores changed. The node's state is not changed. KH_OK or an error.
+ */
+int kh_node_recombine(struct kh_result *r, int ni, const size_t *units, size_t nunits,
+                      struct kh_err *err);
+
 /* Prepare / release a leaf's rule inputs. */
 int kh_node_prepare(struct kh_result *r, int ni, struct node_prep *p, struct kh_err *err);
 void kh_node_prep_free(struct node_prep *p);
@@ -156,7 +185,11 @@ double kh_node_combine(struct kh_result *r, int ni, size_t u, int *flag, struct 
 double kh_progress_done(const struct kh_node *nd, double x, double t);
 
 /* The node's points W for unit u (NaN: not applicable). */
-double kh_node_w(const struct kh_result *r, int ni, size_t u);
+static inline double kh_node_w(const struct kh_result *r, int ni, size_t u)
+{
+    int c = r->cat[u];
+    return c < 0 ? NAN : r->s->nodes[ni].w_by_cat[c];
+}
 
 /* The file name a record came from, for citing it ("(程序添加)" for records
  * built in code, whose file index is -1). */
@@ -167,6 +200,29 @@ static inline const char *kh_src_file(const struct kh_dataset *ds, int file)
 
 /* Non-zero if event e falls within the scored period (engine.c). */
 int kh_event_in_period(const struct kh_result *r, const struct kh_event *e);
+
+/* ---- rank.c --------------------------------------------------------------- */
+
+/*
+ * Order the units that have a group (0 <= group[u] < ngroups) by group,
+ * then by keys[0], keys[1] … keys[nkeys-1] (each higher first, NaN last,
+ * 0.0 and -0.0 equal), then by index: order[start[g] .. start[g+1]) are
+ * group g's units (order has n entries, start ngroups + 1). Radix passes,
+ * O(n · nkeys). Returns KH_OK, KH_ENOMEM or KH_ELIMIT.
+ */
+int kh_order_desc(const int *group, size_t n, int ngroups, const double *const *keys, int nkeys,
+                  size_t *order, size_t *start);
+
+/*
+ * The same order, kept from one call to the next: when *valid and the same
+ * units are in the same groups as when order and start were made, the old
+ * order is repaired by insertion (a few changed units move, O(n) compares)
+ * instead of sorted again; otherwise, or when too much would move, it is
+ * made afresh (kh_order_desc) and *valid set. order has n entries, start
+ * ngroups + 1. Returns KH_OK, KH_ENOMEM or KH_ELIMIT.
+ */
+int kh_order_keep(const int *group, size_t n, int ngroups, const double *const *keys, int nkeys,
+                  size_t *order, size_t *start, int *valid);
 
 /* ---- result.c ----------------------------------------------------------- */
 

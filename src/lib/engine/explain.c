@@ -8,6 +8,7 @@
  */
 #include "base/common.h"
 #include "engine/engine_int.h"
+#include "io/dataset_cols.h"
 
 static const char *const rule_names[] = {
     "合计子项",     "完成比例 (ratio)", "按步进加减分 (steps)", "排名计分 (rank)",
@@ -23,29 +24,37 @@ static void cite_target(const struct kh_result *r, int input, size_t u, int base
                         struct kh_buf *b)
 {
     const struct kh_dataset *ds = r->ds;
-    int ind = kh_dataset_indicator(ds, r->s->inputs[input].id);
+    int ind = kh_dataset_indicator(ds, r->s->inputs[input].id), nc = 0, k;
+    const struct kh_dscol *cols = kh_dscols(ds, 1, ind, &nc), *hit = NULL;
     struct kh_period year = r->period;
-    const struct kh_target *hit = NULL;
-    size_t i;
+    size_t hit_at = 0;
 
     year.kind = KH_PERIOD_YEAR;
     year.index = 1;
-    /* The targets of this indicator, through the result's index. */
-    for (i = ind >= 0 ? r->tg_start[ind] : 0; ind >= 0 && i < r->tg_start[ind + 1]; i++) {
-        const struct kh_target *t = &ds->targets[r->tg_idx[i]];
-        double v = baseline ? t->baseline : t->target;
-        if (t->unit != (int)u || isnan(v))
+    /* The target columns of this indicator: the period's, else the year's. */
+    for (k = 0; k < nc; k++) {
+        size_t at = 0;
+        double v;
+        if (!kh_dscol_find(&cols[k], u, &at))
             continue;
-        if (kh_period_equal(&t->period, &r->period)) {
-            hit = t;
+        v = baseline ? cols[k].b[at] : cols[k].v[at];
+        if (isnan(v))
+            continue;
+        if (kh_period_equal(&cols[k].period, &r->period)) {
+            hit = &cols[k];
+            hit_at = at;
             break;
         }
-        if (kh_period_equal(&t->period, &year))
-            hit = t;
+        if (kh_period_equal(&cols[k].period, &year)) {
+            hit = &cols[k];
+            hit_at = at;
+        }
     }
     if (hit) {
         char pt[KH_PERIOD_TEXT];
-        kh_buf_printf(b, "  ← %s:%d (%s)", kh_src_file(ds, hit->file), hit->line,
+        int file, line;
+        kh_dscol_where(ds, 1, hit, hit_at, &file, &line);
+        kh_buf_printf(b, "  ← %s:%d (%s)", kh_src_file(ds, file), line,
                       kh_period_format(&hit->period, pt));
     } else {
         kh_buf_puts(b, "  ← 无数据");

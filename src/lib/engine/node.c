@@ -344,6 +344,9 @@ static int item_matches(const struct kh_rule_events *ev, const char *item)
     return 0;
 }
 
+/* An empty rule input. */
+static const struct kh_rule_unit zero_in;
+
 int kh_leaf_unit(struct kh_result *r, int ni, const struct node_prep *p, size_t u,
                  double *score, int *flag, struct kh_trace *tr, struct kh_err *err)
 {
@@ -377,7 +380,8 @@ int kh_leaf_unit(struct kh_result *r, int ni, const struct node_prep *p, size_t 
             return KH_OK;
         }
     }
-    memset(&in, 0, sizeof(in));
+    /* A copy of a zeroed constant, not memset: the per-unit hot path. */
+    in = zero_in;
     in.unit = (int)u;
     in.cat = r->cat[u];
     in.unit_id = ds->units[u].id;
@@ -664,19 +668,45 @@ static int fill_means(struct kh_result *r, int ni, const struct node_prep *p)
     return KH_OK;
 }
 
+/* Score parent ni for unit u from its children's scores (computed). */
+static void parent_unit(struct kh_result *r, int ni, const struct node_prep *p, size_t u)
+{
+    const struct kh_node *nd = &r->s->nodes[ni];
+    double v;
+    int k, f;
+
+    if (p->group[u] < 0 && isnan(kh_node_w(r, ni, u))) {
+        r->score[ni][u] = NAN;
+        r->flag[ni][u] = KH_FLAG_NA;
+        return;
+    }
+    v = kh_node_combine(r, ni, u, &f, NULL);
+    for (k = 0; k < nd->noverrides; k++)
+        if (!isnan(p->ov_when[k][u]) && p->ov_when[k][u] != 0) {
+            v = p->ov_score[k][u];
+            f = KH_FLAG_OVERRIDE;
+            break;
+        }
+    r->flag[ni][u] = (unsigned char)f;
+    r->score[ni][u] = kh_node_post(r, ni, p, u, v, NULL);
+}
+
 /*
  * A score the node did compute (not excluded, not another category's) must
  * be a finite number: NaN from a multiplier or a when: score, or an
  * overflow, is an error naming the node and the unit, never a silent
  * re-weighting of the parent.
  */
-static int check_finite(struct kh_result *r, int ni, struct kh_err *err)
+static int check_finite(struct kh_result *r, int ni, const size_t *units, size_t nunits,
+                        struct kh_err *err)
 {
     const struct kh_node *nd = &r->s->nodes[ni];
-    size_t u;
+    size_t i, u;
 
-    for (u = 0; u < r->n; u++) {
-        int f = r->flag[ni][u];
+    for (i = 0; i < (units ? nunits : r->n); i++) {
+        int f;
+        u = units ? units[i] : i;
+        f = r->flag[ni][u];
         if (f == KH_FLAG_NA || f == KH_FLAG_EXCLUDED || isfinite(r->score[ni][u]))
             continue;
         return kh_err_set(err, KH_EINVAL, r->s->file, nd->pos.line, nd->pos.col,
@@ -719,23 +749,8 @@ int kh_node_compute(struct kh_result *r, int ni, struct kh_err *err)
         /* Parents use only the override and multiplier parts of a prep. */
         if ((rc = kh_node_prepare(r, ni, &p, err)))
             goto out;
-        for (u = 0; u < r->n; u++) {
-            double v;
-            if (p.group[u] < 0 && isnan(kh_node_w(r, ni, u))) {
-                r->score[ni][u] = NAN;
-                r->flag[ni][u] = KH_FLAG_NA;
-                continue;
-            }
-            v = kh_node_combine(r, ni, u, &f, NULL);
-            for (k = 0; k < nd->noverrides; k++)
-                if (!isnan(p.ov_when[k][u]) && p.ov_when[k][u] != 0) {
-                    v = p.ov_score[k][u];
-                    f = KH_FLAG_OVERRIDE;
-                    break;
-                }
-            r->flag[ni][u] = (unsigned char)f;
-            r->score[ni][u] = kh_node_post(r, ni, &p, u, v, NULL);
-        }
+        for (u = 0; u < r->n; u++)
+            parent_unit(r, ni, &p, u);
     } else {
         if ((rc = kh_node_prepare(r, ni, &p, err)))
             goto out;
@@ -757,7 +772,7 @@ int kh_node_compute(struct kh_result *r, int ni, struct kh_err *err)
             if (r->flag[ni][u] != KH_FLAG_NA)
                 r->score[ni][u] = kh_node_post(r, ni, &p, u, r->score[ni][u], NULL);
     }
-    if ((rc = check_finite(r, ni, err)))
+    if ((rc = check_finite(r, ni, NULL, 0, err)))
         goto out;
     if (nd->has_progress) {
         const double *x = col_of(r, nd->slot_x), *t = col_of(r, nd->slot_t);
@@ -783,4 +798,21 @@ out:
     kh_node_prep_free(&p);
     r->nodestate[ni] = rc ? COL_NONE : COL_DONE;
     return rc;
+}
+
+int kh_node_recombine(struct kh_result *r, int ni, const size_t *units, size_t nunits,
+                      struct kh_err *err)
+{
+    struct node_prep p;
+    size_t i;
+    int rc;
+
+    if ((rc = kh_node_prepare(r, ni, &p, err))) {
+        kh_node_prep_free(&p);
+        return rc;
+    }
+    for (i = 0; i < nunits; i++)
+        parent_unit(r, ni, &p, units[i]);
+    kh_node_prep_free(&p);
+    return check_finite(r, ni, units, nunits, err);
 }

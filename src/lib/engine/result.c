@@ -3,7 +3,8 @@
  * (category by default, T3), vetoes and their three effects (R11, T5), and
  * tiers (T1 thresholds with explicit bounds, T2 quotas with stated quota
  * rounding and boundary ties, T4 conditions on failed indicators, T6
- * tie-break keys).
+ * tie-break keys). The units' order by total is kept in the result, so
+ * that after kh_result_set_input only the units that moved are moved.
  */
 #include "base/common.h"
 #include "base/sort.h"
@@ -77,23 +78,19 @@ static int rank_totals(struct kh_result *r, const double *tiebreak, struct kh_er
 {
     const struct kh_scheme *s = r->s;
     int ng = s->rank_scope_all ? 1 : s->ncats, *g, *gsize, *ntied;
-    double *basis;
     size_t u;
     int rc;
 
     g = malloc(sizeof(int) * (r->n ? r->n : 1));
     gsize = malloc(sizeof(int) * (size_t)(ng ? ng : 1));
     ntied = malloc(sizeof(int) * (r->n ? r->n : 1));
-    basis = malloc(sizeof(double) * (r->n ? r->n : 1));
-    if (!g || !gsize || !ntied || !basis) {
+    if (!g || !gsize || !ntied) {
         rc = kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
         goto out;
     }
-    for (u = 0; u < r->n; u++) {
+    for (u = 0; u < r->n; u++)
         g[u] = scope_group(r, u, s->rank_scope_all);
-        basis[u] = kh_rank_basis(r, u);
-    }
-    rc = kh_rank_groups(basis, g, r->n, ng, 0, s->rank_ties, tiebreak, r->rank, ntied, gsize);
+    rc = kh_rank_groups(r->basis, g, r->n, ng, 0, s->rank_ties, tiebreak, r->rank, ntied, gsize);
     if (rc) {
         rc = kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
         goto out;
@@ -104,7 +101,6 @@ out:
     free(g);
     free(gsize);
     free(ntied);
-    free(basis);
     return rc;
 }
 
@@ -159,25 +155,6 @@ static int same_place(const struct tier_sort *ts, size_t a, size_t b)
             return 0;
     }
     return 1;
-}
-
-static int cmp_units(const void *pa, const void *pb, void *ctx)
-{
-    const struct tier_sort *ts = ctx;
-    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-    double x = ts->basis[a], y = ts->basis[b];
-    int k;
-
-    if (x != y)
-        return x > y ? -1 : 1;
-    for (k = 0; k < ts->nkeys; k++) {
-        double p = ts->keys[k][a], q = ts->keys[k][b];
-        if (isnan(p) != isnan(q))
-            return isnan(p) ? 1 : -1;
-        if (!isnan(p) && p != q)
-            return p > q ? -1 : 1;
-    }
-    return a < b ? -1 : a > b;
 }
 
 static int forbidden(const struct kh_result *r, size_t u, int level)
@@ -253,43 +230,28 @@ static size_t quota_of(const struct kh_tier *t, size_t nscope, int cat)
 
 /*
  * Assign tiers: units of each scope group in rank order (tie-break keys
- * after the total); forced tiers first; then each level, best first, takes
- * the unassigned units its bounds, condition and quota admit. A level's
- * condition is evaluated once over all units and dropped before the next,
- * so memory does not grow with the number of tiers.
+ * after the total: r->order, see make_order); forced tiers first; then
+ * each level, best first, takes the unassigned units its bounds,
+ * condition and quota admit. A level's condition is evaluated once over
+ * all units and dropped before the next, so memory does not grow with the
+ * number of tiers.
  */
-static int assign_tiers(struct kh_result *r, double **keys, int nkeys, const int *g,
-                        struct kh_err *err)
+static int assign_tiers(struct kh_result *r, const double *basis, double **keys, int nkeys,
+                        const int *g, struct kh_err *err)
 {
     const struct kh_scheme *s = r->s;
     const struct kh_tiers *T = &s->tiers;
     int ng = T->scope_all ? 1 : s->ncats, grp, lv, rc = KH_OK;
-    size_t *order = malloc(sizeof(size_t) * (r->n ? r->n : 1)), *cand;
-    size_t *start = calloc((size_t)ng + 1, sizeof(size_t));
-    double *basis = malloc(sizeof(double) * (r->n ? r->n : 1));
+    const size_t *order = r->order, *start = r->order_start;
     double *when = malloc(sizeof(double) * (r->n ? r->n : 1));
-    size_t u, n = 0;
+    size_t *cand = malloc(sizeof(size_t) * (r->n ? r->n : 1));
+    size_t u, n = start[ng];
     struct tier_sort ts = {r, basis, keys, nkeys};
 
-    cand = malloc(sizeof(size_t) * (r->n ? r->n : 1));
-    if (!order || !cand || !basis || !start || !when) {
+    if (!cand || !when) {
         rc = kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
         goto out;
     }
-    for (u = 0; u < r->n; u++)
-        basis[u] = kh_rank_basis(r, u);
-    /* Each group's units in rank order, groups one after another. */
-    for (grp = 0; grp < ng; grp++) {
-        start[grp] = n;
-        for (u = 0; u < r->n; u++)
-            if (g[u] == grp)
-                order[n++] = u;
-        if (kh_sort(order + start[grp], n - start[grp], sizeof(size_t), cmp_units, &ts)) {
-            rc = kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
-            goto out;
-        }
-    }
-    start[ng] = n;
     for (u = 0; u < n; u++)
         r->tier[order[u]] = forced_tier(r, order[u]);
     for (lv = 0; lv < T->nlevels; lv++) {
@@ -323,12 +285,108 @@ static int assign_tiers(struct kh_result *r, double **keys, int nkeys, const int
         }
     }
 out:
-    free(order);
     free(cand);
-    free(basis);
-    free(start);
     free(when);
     return rc;
+}
+
+/*
+ * r->basis[u] = kh_rank_basis(r, u) for every unit. Publication rounding
+ * works on decimal text and is slow, so the rounded totals are kept from
+ * one finish to the next (after kh_result_set_input) and redone only for
+ * the units whose total changed (r->basis_of holds the totals they came
+ * from). KH_OK or KH_ENOMEM.
+ */
+static int update_basis(struct kh_result *r, struct kh_err *err)
+{
+    size_t u;
+
+    if (!r->basis) {
+        r->basis = malloc(sizeof(double) * (r->n ? r->n : 1));
+        r->basis_of = malloc(sizeof(double) * (r->n ? r->n : 1));
+        if (!r->basis || !r->basis_of) {
+            free(r->basis);
+            free(r->basis_of);
+            r->basis = r->basis_of = NULL;
+            return kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
+        }
+        for (u = 0; u < r->n; u++) {
+            r->basis_of[u] = r->score[0][u];
+            r->basis[u] = kh_rank_basis(r, u);
+        }
+        return KH_OK;
+    }
+    for (u = 0; u < r->n; u++)
+        if (memcmp(&r->basis_of[u], &r->score[0][u], sizeof(double))) {
+            r->basis_of[u] = r->score[0][u];
+            r->basis[u] = kh_rank_basis(r, u);
+        }
+    return KH_OK;
+}
+
+/*
+ * r->order: the units of each tier scope group (g, ng groups) by total
+ * (kh_rank_basis), then the tie-break keys, then unit order — kept from
+ * the last finish and repaired when only some totals moved
+ * (kh_order_keep).
+ */
+static int make_order(struct kh_result *r, double **keys, int nkeys, const int *g, int ng,
+                      struct kh_err *err)
+{
+    const double *all[65];
+    const double **k = all;
+    int i, rc;
+
+    if (!r->order) {
+        r->order = malloc(sizeof(size_t) * (r->n ? r->n : 1));
+        r->order_start = calloc((size_t)ng + 1, sizeof(size_t));
+        r->order_valid = 0;
+        if (!r->order || !r->order_start) {
+            free(r->order);
+            free(r->order_start);
+            r->order = r->order_start = NULL;
+            return kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
+        }
+    }
+    if (nkeys + 1 > (int)KH_ARRAY_LEN(all) && !(k = malloc(sizeof(*k) * (size_t)(nkeys + 1))))
+        return kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
+    k[0] = r->basis;
+    for (i = 0; i < nkeys; i++)
+        k[i + 1] = keys[i];
+    rc = kh_order_keep(g, r->n, ng, k, nkeys + 1, r->order, r->order_start, &r->order_valid);
+    if (k != all)
+        free(k);
+    return rc ? kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory") : KH_OK;
+}
+
+/*
+ * Ranks from r->order, when ranks and tiers have the same scope: the
+ * order is then the ranking's too (the total first; the tie-break keys
+ * only order units with equal totals, which share a place unless ties
+ * are ordinal, and ordinal places follow the keys — as combined_tiebreak
+ * makes kh_rank_groups do). Places as kh_rank_groups gives them.
+ */
+static void ranks_from_order(struct kh_result *r, int ng)
+{
+    const size_t *order = r->order, *start = r->order_start;
+    int ties = r->s->rank_ties, grp;
+    size_t p, q, t;
+
+    for (grp = 0; grp < ng; grp++) {
+        int dense = 0, size = (int)(start[grp + 1] - start[grp]);
+        for (p = start[grp]; p < start[grp + 1]; p = q) {
+            q = p + 1;
+            if (ties != KH_TIES_ORDINAL)
+                while (q < start[grp + 1] && r->basis[order[q]] == r->basis[order[p]])
+                    q++;
+            dense++;
+            for (t = p; t < q; t++) {
+                size_t u = order[t];
+                r->rank[u] = ties == KH_TIES_DENSE ? dense : (int)(p - start[grp] + 1);
+                r->rank_size[u] = size;
+            }
+        }
+    }
 }
 
 int kh_result_finish(struct kh_result *r, struct kh_err *err)
@@ -349,8 +407,8 @@ int kh_result_finish(struct kh_result *r, struct kh_err *err)
         memset(r->vetoed, 0, r->n * (size_t)s->nvetoes);
     g = malloc(sizeof(int) * (r->n ? r->n : 1));
     keys = calloc((size_t)T->ntiebreak + 1, sizeof(double *));
-    if (!g || !keys) {
-        rc = kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
+    if (!g || !keys || (rc = update_basis(r, err))) {
+        rc = rc ? rc : kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
         goto out;
     }
     for (u = 0; u < r->n; u++)
@@ -363,7 +421,12 @@ int kh_result_finish(struct kh_result *r, struct kh_err *err)
     }
     if (rc)
         goto out;
-    if (s->rank_ties == KH_TIES_ORDINAL && T->ntiebreak) {
+    if ((T->nlevels || s->rank_scope_all == T->scope_all) &&
+        (rc = make_order(r, keys, T->ntiebreak, g, ng, err)))
+        goto out;
+    if (s->rank_scope_all == T->scope_all) {
+        ranks_from_order(r, ng);
+    } else if (s->rank_ties == KH_TIES_ORDINAL && T->ntiebreak) {
         double *tb = combined_tiebreak(r, keys, T->ntiebreak);
         if (!tb) {
             rc = kh_err_set(err, KH_ENOMEM, NULL, 0, 0, "out of memory");
@@ -379,7 +442,7 @@ int kh_result_finish(struct kh_result *r, struct kh_err *err)
     if ((rc = eval_vetoes(r, err)))
         goto out;
     if (T->nlevels)
-        rc = assign_tiers(r, keys, T->ntiebreak, g, err);
+        rc = assign_tiers(r, r->basis, keys, T->ntiebreak, g, err);
 out:
     if (keys)
         for (i = 0; i < T->ntiebreak; i++)

@@ -241,7 +241,7 @@ static int csv_record(struct csv_state *st, const char **pp, kh_csv_record_fn fn
 
 /* The separator to use for data[0..len) when the caller asked for auto:
  * a tab if the first line holds tabs but no comma outside quotes. */
-static int csv_sniff_delim(const char *data, size_t len)
+int kh_csv_sniff_delim(const char *data, size_t len)
 {
     size_t i;
     int inq = 0, tabs = 0, text = 0;
@@ -286,7 +286,7 @@ int kh_csv_parse(const char *name, const char *data, size_t len, const struct kh
     memset(&st, 0, sizeof(st));
     st.name = name;
     st.end = data + len;
-    st.delim = opts && opts->delim ? opts->delim : csv_sniff_delim(data, len);
+    st.delim = opts && opts->delim ? opts->delim : kh_csv_sniff_delim(data, len);
     st.max_field = opts && opts->max_field ? opts->max_field : KH_CSV_MAX_FIELD;
     st.max_fields = opts && opts->max_fields > 0 ? opts->max_fields : KH_CSV_MAX_FIELDS;
     st.line = 1;

@@ -72,6 +72,14 @@ int kh_csv_parse(const char *name, const char *data, size_t len, const struct kh
                  kh_csv_record_fn fn, void *ctx, struct kh_err *err);
 
 /*
+ * The separator kh_csv_parse chooses for data[0..len) when none is given:
+ * ',' unless the first line that holds text has a tab and no comma
+ * outside quotes, then '\t'. For a reader that parses a file in pieces
+ * and must use the first piece's choice for all of them.
+ */
+int kh_csv_sniff_delim(const char *data, size_t len);
+
+/*
  * Read the file at `path` whole into a new NUL-terminated allocation
  * *data of *len bytes (the caller frees it with free()). A file longer
  * than `max` bytes (0: KH_CSV_MAX_FILE) is refused with KH_ELIMIT. Errors:

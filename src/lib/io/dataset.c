@@ -38,29 +38,6 @@ static uint32_t hash_u64(uint64_t x)
     return (uint32_t)x;
 }
 
-/* A period as a small integer, for hashing. */
-static uint32_t period_code(const struct kh_period *p)
-{
-    uint32_t k = p->kind == KH_PERIOD_HALF      ? 1
-                 : p->kind == KH_PERIOD_QUARTER ? 2
-                 : p->kind == KH_PERIOD_MONTH   ? 3
-                                                : 0;
-    return (uint32_t)p->year * 64 + k * 16 + (uint32_t)p->index;
-}
-
-/*
- * Hash of a (unit, indicator, period) key: a hash of (unit, indicator) plus
- * the period's code, so that the months of one unit's indicator land in
- * neighbouring slots. Data files list them together, and the duplicate
- * check then touches one or two cache lines per indicator instead of one
- * per row.
- */
-static uint32_t hash_uip(int unit, int indicator, const struct kh_period *p)
-{
-    uint64_t k = (uint64_t)(uint32_t)unit << 32 | (uint32_t)indicator;
-    return hash_u64(k) + period_code(p);
-}
-
 /* ---- the map ------------------------------------------------------------ */
 
 /* Compares the key `key` with record `idx`: non-zero when equal. */
@@ -199,22 +176,6 @@ static int indicator_eq(const struct kh_dataset *ds, const void *key, size_t idx
     return str_eq_n(ds->indicators[idx], k->s, k->n);
 }
 
-/* map_eq_fn of the value map: key is a struct kh_value. */
-static int value_eq(const struct kh_dataset *ds, const void *key, size_t idx)
-{
-    const struct kh_value *a = key, *b = &ds->values[idx];
-    return a->unit == b->unit && a->indicator == b->indicator &&
-           kh_period_equal(&a->period, &b->period);
-}
-
-/* map_eq_fn of the target map: key is a struct kh_target. */
-static int target_eq(const struct kh_dataset *ds, const void *key, size_t idx)
-{
-    const struct kh_target *a = key, *b = &ds->targets[idx];
-    return a->unit == b->unit && a->indicator == b->indicator &&
-           kh_period_equal(&a->period, &b->period);
-}
-
 /* map_eq_fn of the ballot map: key is a struct kh_ballot; equal when the
  * meeting, the evaluator and the unit are. */
 static int ballot_eq(const struct kh_dataset *ds, const void *key, size_t idx)
@@ -288,18 +249,12 @@ int ds_reserve_values(struct kh_dataset *ds, size_t extra)
 
 int ds_presize_values(struct kh_dataset *ds, size_t extra)
 {
-    int rc = ds_reserve_values(ds, extra);
-    if (rc == KH_OK && map_reserve(&ds_priv(ds)->value_map, ds->nvalues + extra))
-        rc = KH_ENOMEM;
-    return rc;
+    return ds_priv(ds)->compact ? KH_OK : ds_reserve_values(ds, extra);
 }
 
 int ds_presize_targets(struct kh_dataset *ds, size_t extra)
 {
-    int rc = ds_reserve_targets(ds, extra);
-    if (rc == KH_OK && map_reserve(&ds_priv(ds)->target_map, ds->ntargets + extra))
-        rc = KH_ENOMEM;
-    return rc;
+    return ds_priv(ds)->compact ? KH_OK : ds_reserve_targets(ds, extra);
 }
 
 int ds_reserve_targets(struct kh_dataset *ds, size_t extra)
@@ -332,20 +287,6 @@ int ds_unit_enter(struct kh_dataset *ds, int idx, int *dup)
     if (rc == KH_EINVAL)
         *dup = (int)d;
     return rc;
-}
-
-int ds_value_enter(struct kh_dataset *ds, size_t idx, size_t *dup)
-{
-    const struct kh_value *v = &ds->values[idx];
-    return map_enter(&ds_priv(ds)->value_map, hash_uip(v->unit, v->indicator, &v->period), value_eq,
-                     ds, v, idx, dup);
-}
-
-int ds_target_enter(struct kh_dataset *ds, size_t idx, size_t *dup)
-{
-    const struct kh_target *t = &ds->targets[idx];
-    return map_enter(&ds_priv(ds)->target_map, hash_uip(t->unit, t->indicator, &t->period),
-                     target_eq, ds, t, idx, dup);
 }
 
 int ds_ballot_enter(struct kh_dataset *ds, size_t idx, size_t *dup)
@@ -519,8 +460,7 @@ void kh_dataset_free(struct kh_dataset *ds)
     free(pv->file_encoding);
     free(pv->unit_map.slots);
     free(pv->indicator_map.slots);
-    free(pv->value_map.slots);
-    free(pv->target_map.slots);
+    ds_cols_free(ds);
     free(pv->ballot_map.slots);
     free(pv);
     free(ds);
@@ -553,6 +493,19 @@ void ds_rollback(struct kh_dataset *ds, const struct ds_mark *m)
             map_put(&pv->unit_map, ds_hash_str(ds->units[j].id, strlen(ds->units[j].id)),
                     (size_t)j);
     }
+    /* Values and targets first: their columns are dropped by indicator. */
+    if (ds->nvalues > m->nvalues || ds->nindicators > m->nindicators ||
+        (pv->compact && ds->nfiles > m->nfiles)) {
+        ds_cols_rollback(ds, 0, m->nvalues, ds->nvalues, m->nfiles, m->nindicators);
+        if (ds->nvalues > m->nvalues)
+            ds->nvalues = m->nvalues;
+    }
+    if (ds->ntargets > m->ntargets || ds->nindicators > m->nindicators ||
+        (pv->compact && ds->nfiles > m->nfiles)) {
+        ds_cols_rollback(ds, 1, m->ntargets, ds->ntargets, m->nfiles, m->nindicators);
+        if (ds->ntargets > m->ntargets)
+            ds->ntargets = m->ntargets;
+    }
     if (ds->nindicators > m->nindicators) {
         for (j = m->nindicators; j < ds->nindicators; j++)
             free(ds->indicators[j]);
@@ -561,22 +514,6 @@ void ds_rollback(struct kh_dataset *ds, const struct ds_mark *m)
         for (j = 0; j < ds->nindicators; j++)
             map_put(&pv->indicator_map, ds_hash_str(ds->indicators[j], strlen(ds->indicators[j])),
                     (size_t)j);
-    }
-    if (ds->nvalues > m->nvalues || pv->value_map.count > m->nvalues) {
-        ds->nvalues = m->nvalues;
-        map_clear(&pv->value_map);
-        for (i = 0; i < ds->nvalues; i++) {
-            const struct kh_value *v = &ds->values[i];
-            map_put(&pv->value_map, hash_uip(v->unit, v->indicator, &v->period), i);
-        }
-    }
-    if (ds->ntargets > m->ntargets || pv->target_map.count > m->ntargets) {
-        ds->ntargets = m->ntargets;
-        map_clear(&pv->target_map);
-        for (i = 0; i < ds->ntargets; i++) {
-            const struct kh_target *t = &ds->targets[i];
-            map_put(&pv->target_map, hash_uip(t->unit, t->indicator, &t->period), i);
-        }
     }
     for (i = m->nevents; i < ds->nevents; i++)
         ds_event_release(&ds->events[i]);
@@ -837,42 +774,48 @@ int kh_dataset_add_value(struct kh_dataset *ds, const char *unit, const char *in
                          const char *period, double value, struct kh_err *err)
 {
     struct ds_mark m;
-    struct kh_value *v;
-    struct kh_period p;
+    struct ds_entry e;
     char where[300], ptext[KH_PERIOD_TEXT];
-    size_t dup = 0;
-    int u = 0, ind = 0, rc;
+    int u = 0, ind = 0, rc, df = -1, dl = 0;
 
     ds_mark(ds, &m);
-    rc = resolve_uip(ds, "value", unit, indicator, 1, period, &u, &ind, &p, err);
-    if (rc == KH_OK && (rc = ds_reserve_values(ds, 1)) != KH_OK)
+    rc = resolve_uip(ds, "value", unit, indicator, 1, period, &u, &ind, &e.period, err);
+    if (rc == KH_OK && !ds_priv(ds)->compact && (rc = ds_reserve_values(ds, 1)) != KH_OK)
         kh_err_set(err, rc, NULL, 0, 0, "cannot add a value: %s", kh_status_name(rc));
     if (rc) {
         ds_rollback(ds, &m);
         return rc;
     }
-    v = &ds->values[ds->nvalues];
-    memset(v, 0, sizeof(*v));
-    v->unit = u;
-    v->indicator = ind;
-    v->period = p;
-    v->value = value;
-    v->file = -1;
-    rc = ds_value_enter(ds, ds->nvalues, &dup);
+    e.unit = u;
+    e.indicator = ind;
+    e.v = value;
+    e.b = NAN;
+    e.file = -1;
+    e.line = 0;
+    if (!ds_priv(ds)->compact) {
+        struct kh_value *v = &ds->values[ds->nvalues];
+        memset(v, 0, sizeof(*v));
+        v->unit = u;
+        v->indicator = ind;
+        v->period = e.period;
+        v->value = value;
+        v->file = -1;
+    }
+    rc = ds_cols_put(ds, 0, &e, &df, &dl);
     if (rc == KH_EINVAL)
-        kh_err_set(
-            err, rc, NULL, 0, 0,
-            "duplicate value for unit %s, indicator %s, period %s: one was already added "
-            "at %s",
-            unit, indicator, kh_period_format(&p, ptext),
-            ds_where(ds, ds->values[dup].file, ds->values[dup].line, -2, where, sizeof(where)));
+        kh_err_set(err, rc, NULL, 0, 0,
+                   "duplicate value for unit %s, indicator %s, period %s: one was already added "
+                   "at %s",
+                   unit, indicator, kh_period_format(&e.period, ptext),
+                   ds_where(ds, df, dl, -2, where, sizeof(where)));
     else if (rc)
         kh_err_set(err, rc, NULL, 0, 0, "out of memory adding a value");
     if (rc) {
         ds_rollback(ds, &m);
         return rc;
     }
-    ds->nvalues++;
+    if (!ds_priv(ds)->compact)
+        ds->nvalues++;
     return KH_OK;
 }
 
@@ -880,47 +823,75 @@ int kh_dataset_add_target(struct kh_dataset *ds, const char *unit, const char *i
                           const char *period, double target, double baseline, struct kh_err *err)
 {
     struct ds_mark m;
-    struct kh_target *t;
-    struct kh_period p;
+    struct ds_entry e;
     char where[300], ptext[KH_PERIOD_TEXT];
-    size_t dup = 0;
-    int u = 0, ind = 0, rc;
+    int u = 0, ind = 0, rc, df = -1, dl = 0;
 
     if (isnan(target) && isnan(baseline))
         return kh_err_set(err, KH_EINVAL, NULL, 0, 0,
                           "target: give a target, a baseline or both (both are NaN)");
     ds_mark(ds, &m);
-    rc = resolve_uip(ds, "target", unit, indicator, 1, period, &u, &ind, &p, err);
-    if (rc == KH_OK && (rc = ds_reserve_targets(ds, 1)) != KH_OK)
+    rc = resolve_uip(ds, "target", unit, indicator, 1, period, &u, &ind, &e.period, err);
+    if (rc == KH_OK && !ds_priv(ds)->compact && (rc = ds_reserve_targets(ds, 1)) != KH_OK)
         kh_err_set(err, rc, NULL, 0, 0, "cannot add a target: %s", kh_status_name(rc));
     if (rc) {
         ds_rollback(ds, &m);
         return rc;
     }
-    t = &ds->targets[ds->ntargets];
-    memset(t, 0, sizeof(*t));
-    t->unit = u;
-    t->indicator = ind;
-    t->period = p;
-    t->target = target;
-    t->baseline = baseline;
-    t->file = -1;
-    rc = ds_target_enter(ds, ds->ntargets, &dup);
+    e.unit = u;
+    e.indicator = ind;
+    e.v = target;
+    e.b = baseline;
+    e.file = -1;
+    e.line = 0;
+    if (!ds_priv(ds)->compact) {
+        struct kh_target *t = &ds->targets[ds->ntargets];
+        memset(t, 0, sizeof(*t));
+        t->unit = u;
+        t->indicator = ind;
+        t->period = e.period;
+        t->target = target;
+        t->baseline = baseline;
+        t->file = -1;
+    }
+    rc = ds_cols_put(ds, 1, &e, &df, &dl);
     if (rc == KH_EINVAL)
-        kh_err_set(
-            err, rc, NULL, 0, 0,
-            "duplicate target for unit %s, indicator %s, period %s: one was already "
-            "added at %s",
-            unit, indicator, kh_period_format(&p, ptext),
-            ds_where(ds, ds->targets[dup].file, ds->targets[dup].line, -2, where, sizeof(where)));
+        kh_err_set(err, rc, NULL, 0, 0,
+                   "duplicate target for unit %s, indicator %s, period %s: one was already "
+                   "added at %s",
+                   unit, indicator, kh_period_format(&e.period, ptext),
+                   ds_where(ds, df, dl, -2, where, sizeof(where)));
     else if (rc)
         kh_err_set(err, rc, NULL, 0, 0, "out of memory adding a target");
     if (rc) {
         ds_rollback(ds, &m);
         return rc;
     }
-    ds->ntargets++;
+    if (!ds_priv(ds)->compact)
+        ds->ntargets++;
     return KH_OK;
+}
+
+/* ---- the compact form ---------------------------------------------------- */
+
+int kh_dataset_set_compact(struct kh_dataset *ds, int on)
+{
+    if (!ds)
+        return KH_EINVAL;
+    if (ds->nvalues || ds->ntargets || ds_priv(ds)->nentries[0] || ds_priv(ds)->nentries[1])
+        return (ds_priv(ds)->compact != 0) == (on != 0) ? KH_OK : KH_EINVAL;
+    ds_priv(ds)->compact = on != 0;
+    return KH_OK;
+}
+
+size_t kh_dataset_value_count(const struct kh_dataset *ds)
+{
+    return ds ? ds_priv(ds)->nentries[0] : 0;
+}
+
+size_t kh_dataset_target_count(const struct kh_dataset *ds)
+{
+    return ds ? ds_priv(ds)->nentries[1] : 0;
 }
 
 /* Copy s (NULL or "" → NULL) into *out; non-zero when out of memory. */

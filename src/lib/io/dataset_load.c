@@ -663,36 +663,40 @@ static int units_finish(struct load *ld)
 static int values_row(struct load *ld, int line)
 {
     struct kh_dataset *ds = ld->ds;
-    struct kh_value *v;
-    struct kh_period p;
+    struct ds_entry e;
     char where[300], ptext[KH_PERIOD_TEXT];
-    size_t dup = 0;
-    double x;
-    int u, ind, rc;
+    int rc, df = -1, dl = 0, compact = ds_priv(ds)->compact;
 
-    if ((rc = row_unit(ld, line, &u)) || (rc = row_indicator(ld, line, &ind)) ||
-        (rc = row_period(ld, line, &p)) || (rc = row_number(ld, line, R_VALUE, NAN, &x)))
+    if ((rc = row_unit(ld, line, &e.unit)) || (rc = row_indicator(ld, line, &e.indicator)) ||
+        (rc = row_period(ld, line, &e.period)) || (rc = row_number(ld, line, R_VALUE, NAN, &e.v)))
         return rc;
-    if (ds->nvalues >= ds_priv(ds)->values_cap && ds_reserve_values(ds, 1))
-        return nomem(ld, line);
-    v = &ds->values[ds->nvalues];
-    v->unit = u;
-    v->indicator = ind;
-    v->period = p;
-    v->value = x;
-    v->file = ld->file;
-    v->line = line;
-    rc = ds_value_enter(ds, ds->nvalues, &dup);
+    e.b = NAN;
+    e.file = ld->file;
+    e.line = line;
+    if (!compact) {
+        struct kh_value *v;
+        if (ds->nvalues >= ds_priv(ds)->values_cap && ds_reserve_values(ds, 1))
+            return nomem(ld, line);
+        v = &ds->values[ds->nvalues];
+        v->unit = e.unit;
+        v->indicator = e.indicator;
+        v->period = e.period;
+        v->value = e.v;
+        v->file = ld->file;
+        v->line = line;
+    }
+    rc = ds_cols_put(ds, 0, &e, &df, &dl);
     if (rc == KH_EINVAL)
         return kh_err_set(ld->err, rc, ld->name, line, 0,
                           "duplicate value for unit %s, indicator %s, period %s: %s already "
                           "gives one (keep one of the two rows)",
-                          ds->units[u].id, ds->indicators[ind], kh_period_format(&p, ptext),
-                          ds_where(ds, ds->values[dup].file, ds->values[dup].line, ld->file, where,
-                                   sizeof(where)));
+                          ds->units[e.unit].id, ds->indicators[e.indicator],
+                          kh_period_format(&e.period, ptext),
+                          ds_where(ds, df, dl, ld->file, where, sizeof(where)));
     if (rc)
         return nomem(ld, line);
-    ds->nvalues++;
+    if (!compact)
+        ds->nvalues++;
     return KH_OK;
 }
 
@@ -700,43 +704,47 @@ static int values_row(struct load *ld, int line)
 static int targets_row(struct load *ld, int line)
 {
     struct kh_dataset *ds = ld->ds;
-    struct kh_target *t;
-    struct kh_period p;
+    struct ds_entry e;
     char where[300], ptext[KH_PERIOD_TEXT], n1[80], n2[80];
-    size_t dup = 0;
-    double target, baseline;
-    int u, ind, rc;
+    int rc, df = -1, dl = 0, compact = ds_priv(ds)->compact;
 
-    if ((rc = row_unit(ld, line, &u)) || (rc = row_indicator(ld, line, &ind)) ||
-        (rc = row_period(ld, line, &p)) || (rc = row_number(ld, line, R_TARGET, NAN, &target)) ||
-        (rc = row_number(ld, line, R_BASELINE, NAN, &baseline)))
+    if ((rc = row_unit(ld, line, &e.unit)) || (rc = row_indicator(ld, line, &e.indicator)) ||
+        (rc = row_period(ld, line, &e.period)) ||
+        (rc = row_number(ld, line, R_TARGET, NAN, &e.v)) ||
+        (rc = row_number(ld, line, R_BASELINE, NAN, &e.b)))
         return rc;
-    if (isnan(target) && isnan(baseline))
+    if (isnan(e.v) && isnan(e.b))
         return kh_err_set(ld->err, KH_EINVAL, ld->name, line, 0,
                           "the row gives neither a target nor a baseline: fill in %s, %s or both",
                           role_names(ld->kind, R_TARGET, n1, sizeof(n1)),
                           role_names(ld->kind, R_BASELINE, n2, sizeof(n2)));
-    if (ds_reserve_targets(ds, 1))
-        return nomem(ld, line);
-    t = &ds->targets[ds->ntargets];
-    t->unit = u;
-    t->indicator = ind;
-    t->period = p;
-    t->target = target;
-    t->baseline = baseline;
-    t->file = ld->file;
-    t->line = line;
-    rc = ds_target_enter(ds, ds->ntargets, &dup);
+    e.file = ld->file;
+    e.line = line;
+    if (!compact) {
+        struct kh_target *t;
+        if (ds_reserve_targets(ds, 1))
+            return nomem(ld, line);
+        t = &ds->targets[ds->ntargets];
+        t->unit = e.unit;
+        t->indicator = e.indicator;
+        t->period = e.period;
+        t->target = e.v;
+        t->baseline = e.b;
+        t->file = ld->file;
+        t->line = line;
+    }
+    rc = ds_cols_put(ds, 1, &e, &df, &dl);
     if (rc == KH_EINVAL)
         return kh_err_set(ld->err, rc, ld->name, line, 0,
                           "duplicate target for unit %s, indicator %s, period %s: %s already "
                           "gives one (put the target and the baseline in one row)",
-                          ds->units[u].id, ds->indicators[ind], kh_period_format(&p, ptext),
-                          ds_where(ds, ds->targets[dup].file, ds->targets[dup].line, ld->file,
-                                   where, sizeof(where)));
+                          ds->units[e.unit].id, ds->indicators[e.indicator],
+                          kh_period_format(&e.period, ptext),
+                          ds_where(ds, df, dl, ld->file, where, sizeof(where)));
     if (rc)
         return nomem(ld, line);
-    ds->ntargets++;
+    if (!compact)
+        ds->ntargets++;
     return KH_OK;
 }
 
@@ -1293,6 +1301,86 @@ int kh_dataset_load_mem(struct kh_dataset *ds, const char *kind, const char *nam
     return rc;
 }
 
+/* ---- loads driven from outside (io/dataset_priv.h: dataset_pieces.c) ------- */
+
+/* A load whose text comes in pieces: line numbers are the file's. */
+struct ds_load {
+    struct load ld;
+    int line_base; /* lines of the file before the current piece */
+};
+
+struct ds_load *ds_load_new(struct kh_dataset *ds, const char *kind, const char *name, int encoding,
+                            struct kh_err *err)
+{
+    struct ds_load *l = calloc(1, sizeof(*l));
+
+    if (!l) {
+        kh_err_set(err, KH_ENOMEM, name, 0, 0, "out of memory");
+        return NULL;
+    }
+    l->ld.ds = ds;
+    l->ld.kind = find_kind(kind);
+    l->ld.name = name;
+    l->ld.err = err;
+    l->ld.encoding = encoding;
+    l->ld.c_unit = l->ld.c_ind = -1;
+    if (!l->ld.kind) {
+        kh_err_set(err, KH_EINVAL, name, 0, 0, "unknown kind of data file \"%s\"", kind);
+        free(l);
+        return NULL;
+    }
+    ds_mark(ds, &l->ld.mark);
+    l->ld.file = ds_add_file(ds, name, encoding);
+    if (l->ld.file < 0) {
+        kh_err_set(err, l->ld.file, name, 0, 0, "out of memory");
+        ds_rollback(ds, &l->ld.mark);
+        free(l);
+        return NULL;
+    }
+    return l;
+}
+
+void ds_load_presize(struct ds_load *l, size_t rows)
+{
+    if (l->ld.kind->presize)
+        (void)l->ld.kind->presize(l->ld.ds, rows);
+}
+
+/* on_record for a piece: line numbers are the file's, not the piece's. */
+static int on_piece_record(void *ctx, const char **fields, const size_t *lens, int n, int line)
+{
+    struct ds_load *l = ctx;
+    return on_record(&l->ld, fields, lens, n, line + l->line_base);
+}
+
+int ds_load_text(struct ds_load *l, const char *text, size_t len, int delim, int line_base)
+{
+    struct kh_csv_opts opts;
+
+    memset(&opts, 0, sizeof(opts));
+    opts.delim = delim;
+    l->line_base = line_base;
+    return kh_csv_parse(l->ld.name, text, len, &opts, on_piece_record, l, l->ld.err);
+}
+
+int ds_load_finish(struct ds_load *l, int keep)
+{
+    char list[600];
+    int rc = KH_OK;
+
+    if (keep && !l->ld.header_line)
+        rc = kh_err_set(l->ld.err, KH_EINVAL, l->ld.name, 1, 0,
+                        "the file is empty: expected a header row naming the columns (%s)",
+                        expected_list(l->ld.kind, list, sizeof(list)));
+    if (keep && rc == KH_OK && l->ld.kind->finish)
+        rc = l->ld.kind->finish(&l->ld);
+    if (!keep || rc)
+        ds_rollback(l->ld.ds, &l->ld.mark);
+    load_release(&l->ld);
+    free(l);
+    return keep ? rc : KH_OK;
+}
+
 int kh_dataset_load_file(struct kh_dataset *ds, const char *kind, const char *path,
                          struct kh_err *err)
 {
@@ -1304,6 +1392,9 @@ int kh_dataset_load_file(struct kh_dataset *ds, const char *kind, const char *pa
         return kh_dataset_load_mem(ds, kind, path, NULL, 0, err);
     if (ds && xlsx_sniff_file(path) != XLSX_SIG_NONE)
         return load_sheet(ds, find_kind(kind), path, path, NULL, 0, NULL, err);
+    /* A big file is read in pieces when it can be. */
+    if (ds && ds_load_pieces(ds, kind, path, err) == KH_OK)
+        return KH_OK;
     rc = kh_csv_read_file(path, 0, &data, &len, err);
     if (rc)
         return rc;

@@ -7,9 +7,10 @@
  * slot holds the key's 32-bit hash and the index of the record it belongs
  * to, plus one (0 marks an empty slot); the key itself is read from the
  * record, so a map costs 8 bytes a slot. Maps: unit id → unit, indicator
- * name → indicator, (unit, indicator, period) → value, the same → target,
- * and (meeting, evaluator, unit) → ballot, the last three for duplicate
- * detection.
+ * name → indicator, and (meeting, evaluator, unit) → ballot, the last for
+ * duplicate detection. Values and targets need no map: they are entered
+ * into columns by (indicator, period) over the units (io/dataset_cols.h),
+ * where an entry already there is the duplicate.
  *
  * Loading is all or nothing: a load first takes a ds_mark, appends records
  * straight into the dataset's arrays as it validates them, and on any error
@@ -24,6 +25,7 @@
 #include <stdint.h>
 
 #include "kaohe/data.h"
+#include "io/dataset_cols.h"
 
 /* An open-addressing hash map of record indices (see above). */
 struct ds_map {
@@ -36,8 +38,13 @@ struct ds_map {
 struct ds_priv {
     size_t files_cap, units_cap, indicators_cap, values_cap, targets_cap, events_cap, ballots_cap;
     int *file_encoding; /* enum kh_encoding per file (files_cap entries) */
-    struct ds_map unit_map, indicator_map, value_map, target_map, ballot_map;
-    char **attr_names; /* interned unit attribute names */
+    struct ds_map unit_map, indicator_map, ballot_map;
+    struct ds_icols *cols[2]; /* per indicator: value columns [0], target columns [1] */
+    size_t cols_cap[2];
+    size_t nentries[2]; /* values and targets in the columns */
+    int compact;        /* kh_dataset_set_compact: no value or target records */
+    uint32_t code_rows; /* compact: rows added in code so far */
+    char **attr_names;  /* interned unit attribute names */
     int nattr_names;
     size_t attr_names_cap;
     int units_file; /* the last file that added units, or -1 */
@@ -89,9 +96,9 @@ int ds_reserve_events(struct kh_dataset *ds, size_t extra);
 int ds_reserve_ballots(struct kh_dataset *ds, size_t extra);
 
 /*
- * Make room for `extra` more values (targets) in the array and in the
- * duplicate map at once, before a big file is read. KH_OK, KH_ENOMEM or
- * KH_ELIMIT; failing is harmless (loading then grows as it goes).
+ * Make room for `extra` more values (targets) in the array at once, before
+ * a big file is read. KH_OK, KH_ENOMEM or KH_ELIMIT; failing is harmless
+ * (loading then grows as it goes).
  */
 int ds_presize_values(struct kh_dataset *ds, size_t extra);
 int ds_presize_targets(struct kh_dataset *ds, size_t extra);
@@ -100,11 +107,10 @@ int ds_presize_targets(struct kh_dataset *ds, size_t extra);
  * Enter the record just stored at index `idx` (== the current count) into
  * its map. Returns KH_OK; KH_EINVAL when another record has the same key,
  * with *dup set to that record's index (nothing entered); or KH_ENOMEM.
- * The caller bumps the count only on KH_OK.
+ * The caller bumps the count only on KH_OK. (Values and targets go into
+ * their columns instead: ds_cols_put, io/dataset_cols.h.)
  */
 int ds_unit_enter(struct kh_dataset *ds, int idx, int *dup);
-int ds_value_enter(struct kh_dataset *ds, size_t idx, size_t *dup);
-int ds_target_enter(struct kh_dataset *ds, size_t idx, size_t *dup);
 int ds_ballot_enter(struct kh_dataset *ds, size_t idx, size_t *dup);
 
 /* Release what a unit, event or ballot record owns. */
@@ -150,6 +156,47 @@ const char *ds_unknown_unit_hint(const struct kh_dataset *ds, const char *s, cha
  */
 int kh_dataset_load_sheet(struct kh_dataset *ds, const char *kind, const char *path,
                           const char *sheet, struct kh_err *err);
+
+/* ---- loads driven from outside dataset_load.c ----------------------------- */
+
+struct ds_load; /* one file load in progress (dataset_load.c) */
+
+/*
+ * Start loading a file of `kind` (as kh_dataset_load_file names them) called
+ * `name`, read in `encoding` (enum kh_encoding): the dataset is marked for
+ * rollback and the file added to it. Returns the load, or NULL with *err
+ * set (unknown kind, out of memory; the dataset is then unchanged).
+ */
+struct ds_load *ds_load_new(struct kh_dataset *ds, const char *kind, const char *name, int encoding,
+                            struct kh_err *err);
+
+/* Size the dataset's arrays for about `rows` more rows (failing is harmless). */
+void ds_load_presize(struct ds_load *l, size_t rows);
+
+/*
+ * Load the records of the UTF-8 CSV text[0..len) — the next piece of the
+ * file, ending with a whole record — with separator `delim`; its first
+ * line is line line_base + 1 of the file. Returns KH_OK or the first
+ * error (recorded in the load's err).
+ */
+int ds_load_text(struct ds_load *l, const char *text, size_t len, int delim, int line_base);
+
+/*
+ * End the load and free l. With `keep`, check what needs the whole file
+ * (a header was read; the kind's checks, such as units' parents) and
+ * return KH_OK, or the error after rolling the dataset back. Without, roll
+ * back and return KH_OK.
+ */
+int ds_load_finish(struct ds_load *l, int keep);
+
+/*
+ * Load the CSV file at `path` in pieces (dataset_pieces.c) when it is big
+ * and that gives the same load as reading it whole. Returns KH_OK when the
+ * file was loaded, or 1 when it was not (not big, not plain UTF-8, holds
+ * quotes, or anything failed — the dataset is then unchanged and the
+ * caller reads the file whole, which reports any error).
+ */
+int ds_load_pieces(struct kh_dataset *ds, const char *kind, const char *path, struct kh_err *err);
 
 /* The accepted period forms, for messages. */
 #define DS_PERIOD_FORMS "a year (2024), a half (2024H1), a quarter (2024Q3) or a month (2024-07)"

@@ -99,6 +99,13 @@ out=$(as lingdao GET /scores/2024/units/T01)
 expect '"unit":"T01"' "$out"
 expect '"weak"' "$out"
 
+step "lingdao downloads the official XLSX score table, twice (the second comes from the cache)"
+for i in 1 2; do
+    hdr=$(curl -s -D - -o "$JARS/scores.xlsx" -b "$JARS/lingdao" "$API/scores/2024/export?category=town")
+    expect 'spreadsheetml.sheet' "$hdr"
+    expect 'attachment; filename="shiliqu_2024-2024-town.xlsx"' "$hdr"
+done
+
 step "t01 reads its own report card, but not T02's"
 out=$(as t01 GET /scores/2024/units/T01)
 expect '"rank"' "$out"

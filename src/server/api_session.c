@@ -121,6 +121,7 @@ void api_password(struct srv_req *q, struct srv_resp *r)
     const char *old = NULL, *new_pw = NULL;
     struct kh_actor who;
     struct kh_err err;
+    unsigned retry;
     size_t n;
     json_t *body = srv_body_json(q, r);
 
@@ -133,12 +134,21 @@ void api_password(struct srv_req *q, struct srv_resp *r)
         srv_fail(r, E_PASSWORD, "new", "the new password must be 8 to 256 bytes long");
         goto done;
     }
+    /* Guessing the current password through a stolen session counts as
+     * failed sign-ins for the account's name and the address. */
+    if (!srv_login_allowed(srv_limiter(q->srv), q->acct.name, q->client, &retry)) {
+        r->retry_after = retry;
+        srv_fail(r, E_RATE_LIMIT, NULL, "too many failed attempts; try again in %u seconds",
+                 retry);
+        goto done;
+    }
     srv_actor(q, 0, &who);
     kh_err_clear(&err);
     if (kh_store_account_password(q->st, q->jid, q->acct.name, old, new_pw, &who, &err) != KH_OK) {
-        if (err.code == KH_EINVAL)
+        if (err.code == KH_EINVAL) {
+            srv_login_record(srv_limiter(q->srv), q->acct.name, q->client, 0);
             srv_fail(r, E_PASSWORD, "old", "%s", err.msg);
-        else
+        } else
             srv_fail_err(r, E_INTERNAL, &err);
         goto done;
     }

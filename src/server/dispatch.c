@@ -228,10 +228,8 @@ void srv_dispatch(struct srv_req *q, struct srv_resp *r)
         cache_key(q, &key);
         if (kh_buf_failed(&key) || kh_store_generation(q->st, q->jid, &gen, &err) != KH_OK)
             gen = -1; /* no caching for this one */
-        else if (srv_cache_get(q->srv, kh_buf_str(&key), gen, &r->body, r->etag)) {
-            r->status = 200;
+        else if (srv_cache_get(q->srv, kh_buf_str(&key), gen, r))
             cached = 1;
-        }
     }
     if (!cached) {
         rt->handler(q, r);
@@ -240,7 +238,7 @@ void srv_dispatch(struct srv_req *q, struct srv_resp *r)
         if ((rt->flags & SRV_CACHE) && r->status == 200) {
             etag_of(&r->body, r->etag);
             if (r->cacheable && gen >= 0 && key.len)
-                srv_cache_put(q->srv, kh_buf_str(&key), gen, &r->body, r->etag);
+                srv_cache_put(q->srv, kh_buf_str(&key), gen, r);
         }
     }
     kh_buf_free(&key);

@@ -31,6 +31,8 @@ struct cache_entry {
     char *body;
     size_t len;
     char etag[40];
+    const char *content_type; /* static, NULL for JSON */
+    char disposition[600];
     uint64_t used; /* clock of the last use, for eviction */
 };
 
@@ -114,7 +116,7 @@ static void pool_give(struct srv *s, struct kh_store *st)
 
 /* ---- the response cache -------------------------------------------------------- */
 
-int srv_cache_get(struct srv *s, const char *key, int64_t gen, struct kh_buf *out, char etag[40])
+int srv_cache_get(struct srv *s, const char *key, int64_t gen, struct srv_resp *r)
 {
     int hit = 0;
     size_t i;
@@ -123,9 +125,12 @@ int srv_cache_get(struct srv *s, const char *key, int64_t gen, struct kh_buf *ou
     for (i = 0; i < CACHE_SLOTS; i++) {
         struct cache_entry *e = &s->cache[i];
         if (e->key && e->gen == gen && !strcmp(e->key, key)) {
-            kh_buf_reset(out);
-            if (kh_buf_add(out, e->body, e->len) == KH_OK) {
-                memcpy(etag, e->etag, 40);
+            kh_buf_reset(&r->body);
+            if (kh_buf_add(&r->body, e->body, e->len) == KH_OK) {
+                memcpy(r->etag, e->etag, sizeof(r->etag));
+                memcpy(r->disposition, e->disposition, sizeof(r->disposition));
+                r->content_type = e->content_type;
+                r->status = 200;
                 e->used = ++s->clock;
                 hit = 1;
             }
@@ -136,9 +141,9 @@ int srv_cache_get(struct srv *s, const char *key, int64_t gen, struct kh_buf *ou
     return hit;
 }
 
-void srv_cache_put(struct srv *s, const char *key, int64_t gen, const struct kh_buf *body,
-                   const char *etag)
+void srv_cache_put(struct srv *s, const char *key, int64_t gen, const struct srv_resp *r)
 {
+    const struct kh_buf *body = &r->body;
     struct cache_entry *victim = NULL;
     char *k, *b;
     size_t i;
@@ -169,7 +174,9 @@ void srv_cache_put(struct srv *s, const char *key, int64_t gen, const struct kh_
     victim->body = b;
     victim->len = body->len;
     victim->gen = gen;
-    snprintf(victim->etag, sizeof(victim->etag), "%s", etag);
+    memcpy(victim->etag, r->etag, sizeof(victim->etag));
+    memcpy(victim->disposition, r->disposition, sizeof(victim->disposition));
+    victim->content_type = r->content_type;
     victim->used = ++s->clock;
     pthread_mutex_unlock(&s->cache_mu);
 }

@@ -341,13 +341,14 @@ const struct kh_server_opts *srv_opts(const struct srv *s);
 struct srv_limiter *srv_limiter(struct srv *s);
 
 /*
- * The response cache of SRV_CACHE routes: bodies keyed by text, valid for
- * one data generation. srv_cache_get copies a hit into out and returns 1;
- * srv_cache_put stores a copy. Thread-safe; bounded (oldest entries go).
+ * The response cache of SRV_CACHE routes: whole responses (body, ETag,
+ * media type, Content-Disposition) keyed by text, valid for one data
+ * generation. srv_cache_get fills r (status 200) from a hit and returns 1;
+ * srv_cache_put stores a copy of r. r->content_type must be a static
+ * string. Thread-safe; bounded (the least recently used entries go).
  */
-int srv_cache_get(struct srv *s, const char *key, int64_t gen, struct kh_buf *out, char etag[40]);
-void srv_cache_put(struct srv *s, const char *key, int64_t gen, const struct kh_buf *body,
-                   const char *etag);
+int srv_cache_get(struct srv *s, const char *key, int64_t gen, struct srv_resp *r);
+void srv_cache_put(struct srv *s, const char *key, int64_t gen, const struct srv_resp *r);
 
 /* ---- the web app's files (assets.c) ---------------------------------------------- */
 

@@ -73,29 +73,6 @@ static int req_str(struct srv_resp *r, json_t *o, const char *key, const char *f
     return 0;
 }
 
-/* Non-zero if `period` lies inside a locked period (its code into lock[]). */
-static int period_locked(struct srv_req *q, const char *period, char lock[KH_PERIOD_TEXT])
-{
-    struct kh_period_row *rows = NULL;
-    struct kh_period p, l;
-    struct kh_err err;
-    size_t n = 0, i;
-    int found = 0;
-
-    if (!period || kh_period_parse(period, &p))
-        return 0;
-    kh_err_clear(&err);
-    if (kh_store_period_list(q->st, q->jid, &rows, &n, &err) != KH_OK)
-        return 0;
-    for (i = 0; i < n && !found; i++)
-        if (rows[i].locked && !kh_period_parse(rows[i].code, &l) && kh_period_contains(&l, &p)) {
-            snprintf(lock, KH_PERIOD_TEXT, "%s", rows[i].code);
-            found = 1;
-        }
-    free(rows);
-    return found;
-}
-
 /* ---- events ------------------------------------------------------------------------ */
 
 /* An event as JSON; "evidence_ids" lists the evidence files it cites. */
@@ -320,7 +297,7 @@ void api_event_add(struct srv_req *q, struct srv_resp *r)
     if (evidence_refs(q, r, body, e.unit, refs, sizeof(refs)))
         goto done;
     e.evidence = refs[0] ? refs : NULL;
-    if (period_locked(q, e.period, lock)) {
+    if (srv_period_locked(q, e.period, lock)) {
         srv_fail(r, E_LOCKED, "period", "events of %s cannot change: period %s is locked", e.period,
                  lock);
         goto done;
@@ -331,7 +308,7 @@ void api_event_add(struct srv_req *q, struct srv_resp *r)
         if (err.code == KH_ENOTFOUND)
             srv_fail(r, E_NOT_FOUND, "unit", "%s", err.msg);
         else
-            srv_fail_err(r, period_locked(q, e.period, lock) ? E_LOCKED : E_INVALID, &err);
+            srv_fail_err(r, srv_period_locked(q, e.period, lock) ? E_LOCKED : E_INVALID, &err);
         goto done;
     }
     if (event_find(q, r, id, e.period, e.unit, &o))
@@ -360,7 +337,7 @@ void api_event_delete(struct srv_req *q, struct srv_resp *r)
         goto done;
     }
     period = json_object_get(o, "period");
-    if (period_locked(q, json_string_value(period), lock)) {
+    if (srv_period_locked(q, json_string_value(period), lock)) {
         srv_fail(r, E_LOCKED, "id", "event %lld of %s cannot be deleted: period %s is locked",
                  (long long)id, json_string_value(period), lock);
         goto done;

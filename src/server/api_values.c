@@ -212,29 +212,6 @@ static long msg_index(const char *msg, const char **rest)
     return idx;
 }
 
-/* Non-zero if `period` lies inside a locked period (its code into lock[]). */
-static int period_locked(struct srv_req *q, const char *period, char lock[KH_PERIOD_TEXT])
-{
-    struct kh_period_row *rows = NULL;
-    struct kh_period p, l;
-    struct kh_err err;
-    size_t n = 0, i;
-    int found = 0;
-
-    if (kh_period_parse(period, &p))
-        return 0;
-    kh_err_clear(&err);
-    if (kh_store_period_list(q->st, q->jid, &rows, &n, &err) != KH_OK)
-        return 0;
-    for (i = 0; i < n && !found; i++)
-        if (rows[i].locked && !kh_period_parse(rows[i].code, &l) && kh_period_contains(&l, &p)) {
-            snprintf(lock, KH_PERIOD_TEXT, "%s", rows[i].code);
-            found = 1;
-        }
-    free(rows);
-    return found;
-}
-
 /* The period of row i of a bulk call's rows (values or targets). */
 typedef const char *(*period_at_fn)(const void *rows, size_t i);
 
@@ -277,7 +254,7 @@ static void fail_rows(struct srv_req *q, struct srv_resp *r, const struct kh_err
         return;
     }
     for (i = from; i < to; i++)
-        if (period_locked(q, period_at(rows, i), lock)) {
+        if (srv_period_locked(q, period_at(rows, i), lock)) {
             snprintf(field, sizeof(field), "%s[%zu]", arr, i);
             if (strstr(rest, " is locked"))
                 srv_fail(r, E_LOCKED, field, "%s", rest);

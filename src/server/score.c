@@ -3,7 +3,9 @@
  * (?scheme= and ?version=, or the active one), which period (checked
  * before the store is asked), and the engine's result, owned together in
  * a srv_scored. Every call scores the store as it is now; the dispatcher's
- * cache keeps bodies only while the data generation is unchanged.
+ * cache keeps bodies only while the data generation is unchanged. Also
+ * the one check of whether a period is locked, for handlers that answer
+ * 409 rather than the store's generic refusal.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,4 +75,26 @@ void srv_scored_free(struct srv_scored *sc)
     kh_dataset_free(sc->ds);
     kh_scheme_free(sc->s);
     memset(sc, 0, sizeof(*sc));
+}
+
+int srv_period_locked(struct srv_req *q, const char *period, char lock[KH_PERIOD_TEXT])
+{
+    struct kh_period_row *rows = NULL;
+    struct kh_period p, l;
+    struct kh_err err;
+    size_t n = 0, i;
+    int found = 0;
+
+    if (!period || kh_period_parse(period, &p))
+        return 0;
+    kh_err_clear(&err);
+    if (kh_store_period_list(q->st, q->jid, &rows, &n, &err) != KH_OK)
+        return 0;
+    for (i = 0; i < n && !found; i++)
+        if (rows[i].locked && !kh_period_parse(rows[i].code, &l) && kh_period_contains(&l, &p)) {
+            snprintf(lock, KH_PERIOD_TEXT, "%s", rows[i].code);
+            found = 1;
+        }
+    free(rows);
+    return found;
 }

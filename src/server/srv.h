@@ -33,6 +33,7 @@
 #include "kaohe/base.h"
 #include "kaohe/data.h"
 #include "kaohe/engine.h"
+#include "kaohe/period.h"
 #include "kaohe/scheme.h"
 #include "kaohe/server.h"
 #include "kaohe/store.h"
@@ -384,6 +385,11 @@ struct srv_scored {
 int srv_score(struct srv_req *q, struct srv_resp *r, const char *period, struct srv_scored *out);
 
 void srv_scored_free(struct srv_scored *sc);
+
+/* Non-zero if `period` lies inside a locked period (2024-03 inside a
+ * locked 2024); its code goes to lock[]. 0 when it does not, or when the
+ * period or the store cannot be read (the store then refuses the write). */
+int srv_period_locked(struct srv_req *q, const char *period, char lock[KH_PERIOD_TEXT]);
 
 /* ---- handlers (api_*.c), in the order of the route table ------------------------- */
 

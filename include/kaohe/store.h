@@ -155,6 +155,15 @@ int kh_store_dataset(struct kh_store *st, int64_t jid, struct kh_dataset **out, 
 int kh_store_period_lock(struct kh_store *st, int64_t jid, const char *period, int lock,
                          const char *reason, const struct kh_actor *who, struct kh_err *err);
 
+/*
+ * Whether `period` may change: *locked = 1 with the code of the locked
+ * period that contains it (2024 contains 2024-03) in lock[], or
+ * *locked = 0. Reads only the locks. KH_EINVAL for a text that is not a
+ * period.
+ */
+int kh_store_period_locked(struct kh_store *st, int64_t jid, const char *period, int *locked,
+                           char lock[KH_PERIOD_TEXT], struct kh_err *err);
+
 /* A published snapshot. */
 struct kh_snapshot_info {
     int64_t id;

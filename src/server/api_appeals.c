@@ -22,22 +22,6 @@
 
 static const char *const state_names[] = {"open", "accepted", "rejected"};
 
-/* Parse a positive decimal id (digits only, at most 18); -1 if not one. */
-static int64_t parse_id(const char *s)
-{
-    int64_t v = 0;
-    size_t n;
-
-    if (!s || !*s)
-        return -1;
-    for (n = 0; s[n]; n++) {
-        if (s[n] < '0' || s[n] > '9' || n >= 18)
-            return -1;
-        v = v * 10 + (s[n] - '0');
-    }
-    return v > 0 ? v : -1;
-}
-
 /*
  * The next item of a comma-separated list: copies it into item[sz] and
  * moves *p past it; returns 0 at the end. Empty items and items longer
@@ -70,8 +54,8 @@ static json_t *list_json(const char *text, int ints)
     char item[160];
 
     while (next_item(&p, item, sizeof(item))) {
-        if (ints && parse_id(item) > 0)
-            json_array_append_new(a, json_integer((json_int_t)parse_id(item)));
+        if (ints && srv_parse_id(item) > 0)
+            json_array_append_new(a, json_integer((json_int_t)srv_parse_id(item)));
         else if (!ints && item[0])
             json_array_append_new(a, srv_json_str(item));
     }
@@ -139,7 +123,7 @@ static int may_see(const struct srv_req *q, const struct kh_appeal *a)
 static int load_appeal(struct srv_req *q, struct srv_resp *r, struct kh_appeal *a)
 {
     const char *s = q->nparam > 0 ? q->param[0] : NULL;
-    int64_t id = parse_id(s);
+    int64_t id = srv_parse_id(s);
     struct kh_err err;
 
     memset(a, 0, sizeof(*a));
@@ -221,7 +205,7 @@ static int evidence_listed(const char *list, int64_t id)
     const char *p = list;
 
     while (next_item(&p, item, sizeof(item)))
-        if (parse_id(item) == id)
+        if (srv_parse_id(item) == id)
             return 1;
     return 0;
 }
@@ -469,33 +453,29 @@ static int read_corrections(struct srv_resp *r, json_t *body, struct kh_value_in
 static int corrections_locked(struct srv_req *q, struct srv_resp *r, const struct kh_value_in *cs,
                               size_t n)
 {
-    struct kh_period_row *rows = NULL;
-    struct kh_period p, l;
+    char field[48], lock[KH_PERIOD_TEXT];
     struct kh_err err;
-    size_t nrows = 0, i, k;
-    char field[48];
-    int rc = 0;
+    size_t i;
+    int locked;
 
-    if (!n)
-        return 0;
     kh_err_clear(&err);
-    if (kh_store_period_list(q->st, q->jid, &rows, &nrows, &err)) {
-        srv_fail_err(r, E_INTERNAL, &err);
-        return -1;
+    for (i = 0; i < n; i++) {
+        if (kh_store_period_locked(q->st, q->jid, cs[i].period, &locked, lock, &err) != KH_OK) {
+            if (err.code == KH_EINVAL)
+                continue; /* not a period: the store refuses the correction itself */
+            srv_fail_err(r, E_INTERNAL, &err);
+            return -1;
+        }
+        if (locked) {
+            snprintf(field, sizeof(field), "corrections[%zu]", i);
+            srv_fail(r, E_LOCKED, field,
+                     "%s: value %s %s %s cannot change: period %s is locked (unlock it with a "
+                     "reason first)",
+                     field, cs[i].unit, cs[i].indicator, cs[i].period, lock);
+            return -1;
+        }
     }
-    for (i = 0; i < n && !rc; i++)
-        for (k = 0; k < nrows && !rc; k++)
-            if (rows[k].locked && !kh_period_parse(rows[k].code, &l) &&
-                !kh_period_parse(cs[i].period, &p) && kh_period_contains(&l, &p)) {
-                snprintf(field, sizeof(field), "corrections[%zu]", i);
-                srv_fail(r, E_LOCKED, field,
-                         "%s: value %s %s %s cannot change: period %s is locked (unlock it "
-                         "with a reason first)",
-                         field, cs[i].unit, cs[i].indicator, cs[i].period, rows[k].code);
-                rc = -1;
-            }
-    free(rows);
-    return rc;
+    return 0;
 }
 
 /* Answer a refused decision: the store names a refused correction by its

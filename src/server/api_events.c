@@ -21,22 +21,6 @@
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 
-/* Parse a positive decimal id (at most 15 digits); 0 when s is not one. */
-static int64_t parse_id(const char *s)
-{
-    int64_t v = 0;
-    int n = 0;
-
-    if (!s || !*s)
-        return 0;
-    for (; *s; s++, n++) {
-        if (*s < '0' || *s > '9' || n >= 15)
-            return 0;
-        v = v * 10 + (*s - '0');
-    }
-    return v;
-}
-
 /*
  * Optional string field `key` of o (row `field` names it in errors): at
  * most max bytes, no NUL; "" and null are none (*out = NULL). Returns 0 or
@@ -322,13 +306,13 @@ done:
 /* DELETE /events/{id}: delete one event; answers the deleted event. */
 void api_event_delete(struct srv_req *q, struct srv_resp *r)
 {
-    int64_t id = parse_id(q->param[0]);
+    int64_t id = srv_parse_id(q->param[0]);
     char lock[KH_PERIOD_TEXT];
     struct kh_actor who;
     struct kh_err err;
     json_t *o = NULL, *period;
 
-    if (!id || event_find(q, r, id, NULL, NULL, &o))
+    if (id < 1 || event_find(q, r, id, NULL, NULL, &o))
         goto missing;
     if (!o)
         goto missing;
@@ -512,7 +496,7 @@ static void pct_name(const char *name, char *out, size_t outsz)
 void api_evidence_get(struct srv_req *q, struct srv_resp *r)
 {
     static const char *const shown[] = {"image/png", "image/jpeg", "application/pdf"};
-    int64_t id = parse_id(q->param[0]);
+    int64_t id = srv_parse_id(q->param[0]);
     struct kh_evidence ev;
     struct kh_err err;
     char enc[sizeof(((struct srv_resp *)0)->disposition) - 32];
@@ -520,8 +504,8 @@ void api_evidence_get(struct srv_req *q, struct srv_resp *r)
     size_t i;
 
     kh_err_clear(&err);
-    if (!id || kh_store_evidence_get(q->st, q->jid, id, &ev, &data, &err) != KH_OK) {
-        if (id && err.code != KH_ENOTFOUND)
+    if (id < 1 || kh_store_evidence_get(q->st, q->jid, id, &ev, &data, &err) != KH_OK) {
+        if (id > 0 && err.code != KH_ENOTFOUND)
             srv_fail_err(r, E_INTERNAL, &err);
         else
             srv_fail(r, E_NOT_FOUND, "id", "no evidence file %.32s", q->param[0]);

@@ -153,18 +153,8 @@ static int query_flag(const struct srv_req *q, struct srv_resp *r, const char *n
 /* ?version= as a version number (0 when absent); -1 with E_BAD_QUERY in r. */
 static int query_version(const struct srv_req *q, struct srv_resp *r)
 {
-    const char *v = srv_query(q, "version"), *s;
-    int n = 0;
-
-    if (!v)
-        return 0;
-    for (s = v; *s >= '0' && *s <= '9' && n < 100000000; s++)
-        n = n * 10 + (*s - '0');
-    if (!v[0] || *s || n < 1) {
-        srv_fail(r, E_BAD_QUERY, "version", "version must be a version number (1, 2 …)");
-        return -1;
-    }
-    return n;
+    int64_t v = 0;
+    return srv_query_count(q, r, "version", 1, 1000000, &v) ? -1 : (int)v;
 }
 
 /* POST /schemes[?dry_run=1][&name=]: validate the YAML body and (unless a

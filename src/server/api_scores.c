@@ -14,7 +14,6 @@
  * `kaohe weak` (src/cli/), and rows come in the published order of
  * kh_report_order, as in the CLI and the XLSX export. JSON per RFC 8259.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,28 +101,6 @@ static int find_category(const struct kh_scheme *s, const char *text)
             strcmp(kh_scheme_category_name(s, c), text) == 0)
             return c;
     return -1;
-}
-
-/* Parse query parameter `name` as an integer in lo..hi into *out (left as
- * it is when absent). Returns 0, or -1 with E_BAD_QUERY in r. */
-static int query_int(const struct srv_req *q, struct srv_resp *r, const char *name, long lo,
-                     long hi, int *out)
-{
-    const char *v = srv_query(q, name);
-    char *end;
-    long n;
-
-    if (!v)
-        return 0;
-    errno = 0;
-    n = strtol(v, &end, 10);
-    if (*v < '0' || *v > '9' || *end || errno || n < lo || n > hi) {
-        srv_fail(r, E_BAD_QUERY, name, "?%s= must be a whole number from %ld to %ld", name, lo,
-                 hi);
-        return -1;
-    }
-    *out = (int)n;
-    return 0;
 }
 
 /* Non-zero if the dataset holds a value for a period inside p. */
@@ -592,18 +569,19 @@ void api_explain(struct srv_req *q, struct srv_resp *r)
 void api_weak(struct srv_req *q, struct srv_resp *r)
 {
     struct srv_scored sc;
-    int u, top = CARD_WEAK;
+    int u;
+    int64_t top = CARD_WEAK;
     json_t *data;
 
     if ((u = unit_start(q, r, &sc)) < 0)
         return;
-    if (query_int(q, r, "top", 1, 50, &top)) {
+    if (srv_query_count(q, r, "top", 1, 50, &top)) {
         srv_scored_free(&sc);
         return;
     }
     data = scored_head(&sc);
     json_object_set_new(data, "unit", json_string(sc.ds->units[u].id));
-    json_object_set_new(data, "weak", weak_json(&sc, u, top));
+    json_object_set_new(data, "weak", weak_json(&sc, u, (int)top));
     srv_scored_free(&sc);
     srv_ok(r, data);
 }

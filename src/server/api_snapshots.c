@@ -20,29 +20,12 @@
 
 /* ---- helpers ---------------------------------------------------------------- */
 
-/* Parse a whole number 0..max (digits only, no sign, at most 18 digits)
- * from a path or query value; -1 if it is not one. */
-static int64_t parse_count(const char *s, int64_t max)
-{
-    int64_t v = 0;
-    size_t n;
-
-    if (!s || !*s)
-        return -1;
-    for (n = 0; s[n]; n++) {
-        if (s[n] < '0' || s[n] > '9' || n >= 18)
-            return -1;
-        v = v * 10 + (s[n] - '0');
-    }
-    return v <= max ? v : -1;
-}
-
 /* The snapshot id in path parameter k, or -1 with E_NO_SNAPSHOT in r. */
 static int param_snapshot(struct srv_req *q, struct srv_resp *r, int k, int64_t *id)
 {
     const char *s = k < q->nparam ? q->param[k] : NULL;
 
-    if ((*id = parse_count(s, INT64_MAX / 10)) < 1) {
+    if ((*id = srv_parse_count(s, INT64_MAX / 10)) < 1) {
         srv_fail(r, E_NO_SNAPSHOT, NULL,
                  "no snapshot \"%.64s\": snapshot ids are whole numbers from 1 (GET "
                  "/api/v1/snapshots lists them)",
@@ -390,8 +373,8 @@ static int audit_entry(void *user, const struct kh_audit_row *row)
 void api_audit(struct srv_req *q, struct srv_resp *r)
 {
     const char *after_s = srv_query(q, "after"), *limit_s = srv_query(q, "limit");
-    int64_t after = after_s ? parse_count(after_s, INT64_MAX / 10) : 0;
-    int64_t limit = limit_s ? parse_count(limit_s, AUDIT_MAX) : AUDIT_DEFAULT;
+    int64_t after = after_s ? srv_parse_count(after_s, INT64_MAX / 10) : 0;
+    int64_t limit = limit_s ? srv_parse_count(limit_s, AUDIT_MAX) : AUDIT_DEFAULT;
     struct audit_page p;
     struct kh_err err;
     int rc;

@@ -96,31 +96,22 @@ static int is_json(const char *ct)
                                                                ct[n] == ' ');
 }
 
-/* The cache key of q: method, path, query in order given, and the
- * viewer's scope (a reporter sees only its unit: its own key). */
+/* The cache key of q: method, path, query in the order given, and the
+ * viewer's scope (a reporter sees only its unit: its own key). Parts are
+ * separated by 0x01, a byte decoded segments and values never hold. */
 static void cache_key(const struct srv_req *q, struct kh_buf *k)
 {
     int i;
 
     kh_buf_puts(k, q->method);
-    for (i = 0; i < q->nseg; i++) {
-        kh_buf_putc(k, '/');
-        kh_buf_add(k, q->seg[i], strlen(q->seg[i]) + 1); /* NUL separates */
-    }
-    for (i = 0; i < q->nquery; i++) {
-        kh_buf_putc(k, '?');
-        kh_buf_add(k, q->query[i].name, strlen(q->query[i].name) + 1);
-        kh_buf_add(k, q->query[i].value, strlen(q->query[i].value) + 1);
-    }
-    kh_buf_puts(k, "|");
+    for (i = 0; i < q->nseg; i++)
+        kh_buf_printf(k, "/%s\x01", q->seg[i]);
+    for (i = 0; i < q->nquery; i++)
+        kh_buf_printf(k, "?%s\x01%s\x01", q->query[i].name, q->query[i].value);
     if (q->signed_in && q->acct.role == KH_ROLE_REPORTER)
-        kh_buf_printf(k, "u:%s", q->acct.unit);
+        kh_buf_printf(k, "|u:%s", q->acct.unit);
     else
-        kh_buf_puts(k, q->signed_in ? "all" : "public");
-    /* Make the key one C string: NULs inside become 0x01. */
-    for (i = 0; (size_t)i < k->len; i++)
-        if (!k->data[i])
-            k->data[i] = 1;
+        kh_buf_puts(k, q->signed_in ? "|all" : "|public");
 }
 
 /* The ETag of a body: a quoted hash. */

@@ -6,6 +6,7 @@
  */
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,30 +289,53 @@ json_t *srv_json_str(const char *s)
     return j ? j : json_null();
 }
 
-/* Parse a whole non-negative decimal number of at most 9 digits; -1 if
- * it is not one. */
-static long parse_count(const char *s)
+int64_t srv_parse_count(const char *s, int64_t max)
 {
-    long v = 0;
-    int n = 0;
+    int64_t v = 0;
+    size_t n;
 
     if (!s || !*s)
         return -1;
-    for (; *s; s++, n++) {
-        if (*s < '0' || *s > '9' || n >= 9)
+    for (n = 0; s[n]; n++) {
+        if (s[n] < '0' || s[n] > '9' || n >= 18)
             return -1;
-        v = v * 10 + (*s - '0');
+        v = v * 10 + (s[n] - '0');
     }
-    return v;
+    return v <= max ? v : -1;
+}
+
+int64_t srv_parse_id(const char *s)
+{
+    int64_t v = srv_parse_count(s, INT64_MAX);
+    return v > 0 ? v : -1;
+}
+
+int srv_query_count(const struct srv_req *q, struct srv_resp *r, const char *name, int64_t lo,
+                    int64_t hi, int64_t *out)
+{
+    const char *v = srv_query(q, name);
+    int64_t n;
+
+    if (!v)
+        return 0;
+    n = srv_parse_count(v, hi);
+    if (n < lo) {
+        srv_fail(r, E_BAD_QUERY, name, "?%s= must be a whole number from %lld to %lld", name,
+                 (long long)lo, (long long)hi);
+        return -1;
+    }
+    *out = n;
+    return 0;
 }
 
 int srv_page(const struct srv_req *q, struct srv_resp *r, size_t def, size_t max, size_t *limit,
              size_t *offset)
 {
     const char *l = srv_query(q, "limit"), *o = srv_query(q, "offset");
-    long lv = l ? parse_count(l) : (long)def, ov = o ? parse_count(o) : 0;
+    int64_t lv = l ? srv_parse_count(l, (int64_t)max) : (int64_t)def;
+    int64_t ov = o ? srv_parse_count(o, 999999999) : 0;
 
-    if (lv < 1 || (size_t)lv > max) {
+    if (lv < 1) {
         srv_fail(r, E_BAD_QUERY, "limit", "limit must be a whole number from 1 to %zu", max);
         return -1;
     }

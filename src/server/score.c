@@ -19,6 +19,7 @@ int srv_score(struct srv_req *q, struct srv_resp *r, const char *period, struct 
     const char *scheme = srv_query(q, "scheme"), *ver = srv_query(q, "version");
     struct kh_period p;
     struct kh_err err;
+    int64_t v = 0;
     int rc;
 
     memset(out, 0, sizeof(*out));
@@ -30,15 +31,9 @@ int srv_score(struct srv_req *q, struct srv_resp *r, const char *period, struct 
                  period ? period : "");
         return -1;
     }
-    if (ver) {
-        char *end;
-        long v = strtol(ver, &end, 10);
-        if (!*ver || *end || v < 1 || v > 1000000) {
-            srv_fail(r, E_BAD_QUERY, "version", "version must be a whole number from 1 up");
-            return -1;
-        }
-        out->version = (int)v;
-    }
+    if (srv_query_count(q, r, "version", 1, 1000000, &v))
+        return -1;
+    out->version = (int)v;
     if (scheme && scheme[0]) {
         snprintf(out->scheme_id, sizeof(out->scheme_id), "%s", scheme);
     } else {
@@ -79,22 +74,6 @@ void srv_scored_free(struct srv_scored *sc)
 
 int srv_period_locked(struct srv_req *q, const char *period, char lock[KH_PERIOD_TEXT])
 {
-    struct kh_period_row *rows = NULL;
-    struct kh_period p, l;
-    struct kh_err err;
-    size_t n = 0, i;
-    int found = 0;
-
-    if (!period || kh_period_parse(period, &p))
-        return 0;
-    kh_err_clear(&err);
-    if (kh_store_period_list(q->st, q->jid, &rows, &n, &err) != KH_OK)
-        return 0;
-    for (i = 0; i < n && !found; i++)
-        if (rows[i].locked && !kh_period_parse(rows[i].code, &l) && kh_period_contains(&l, &p)) {
-            snprintf(lock, KH_PERIOD_TEXT, "%s", rows[i].code);
-            found = 1;
-        }
-    free(rows);
-    return found;
+    int locked = 0;
+    return kh_store_period_locked(q->st, q->jid, period, &locked, lock, NULL) == KH_OK && locked;
 }

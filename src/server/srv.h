@@ -296,6 +296,19 @@ json_t *srv_json_num(double v);
 /* A string for JSON (NULL becomes null). */
 json_t *srv_json_str(const char *s);
 
+/* A whole number 0..max written with decimal digits only (no sign, no
+ * blanks, at most 18 digits), from a path or query value; -1 if it is not
+ * one. */
+int64_t srv_parse_count(const char *s, int64_t max);
+
+/* An id in a path (1 or more, as srv_parse_count); -1 if it is not one. */
+int64_t srv_parse_id(const char *s);
+
+/* Query parameter `name` as a whole number lo..hi (lo >= 0) into *out,
+ * left unchanged when absent. Returns 0, or -1 with E_BAD_QUERY in r. */
+int srv_query_count(const struct srv_req *q, struct srv_resp *r, const char *name, int64_t lo,
+                    int64_t hi, int64_t *out);
+
 /*
  * Pagination from ?limit= (1..max, default def) and ?offset= (>= 0,
  * default 0). Returns 0, or -1 with E_BAD_QUERY in r.

@@ -136,6 +136,27 @@ static void test_periods_are_listed_in_order_with_their_locks(void **state)
     fx_done(&f);
 }
 
+static void test_period_locked_names_the_lock_that_contains_a_period(void **state)
+{
+    struct fx f;
+    char lock[KH_PERIOD_TEXT];
+    int locked = -1;
+    (void)state;
+    fx_start(&f);
+    fx_load_all(&f);
+    assert_int_equal(kh_store_period_locked(f.st, f.jid, "2024-03", &locked, lock, &f.err), KH_OK);
+    assert_int_equal(locked, 0);
+    assert_int_equal(kh_store_period_lock(f.st, f.jid, "2024", 1, NULL, &office, &f.err), KH_OK);
+    assert_int_equal(kh_store_period_locked(f.st, f.jid, "2024-03", &locked, lock, &f.err), KH_OK);
+    assert_int_equal(locked, 1);
+    assert_string_equal(lock, "2024");
+    assert_int_equal(kh_store_period_locked(f.st, f.jid, "2025-01", &locked, lock, &f.err), KH_OK);
+    assert_int_equal(locked, 0);
+    assert_int_equal(kh_store_period_locked(f.st, f.jid, "2024X", &locked, lock, &f.err),
+                     KH_EINVAL);
+    fx_done(&f);
+}
+
 static void test_schemes_list_activate_and_the_active_one(void **state)
 {
     static const char other[] = "kaohe: 1\n"
@@ -616,6 +637,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_generation_grows_with_each_change_of_its_jurisdiction_only),
         cmocka_unit_test(test_periods_are_listed_in_order_with_their_locks),
+        cmocka_unit_test(test_period_locked_names_the_lock_that_contains_a_period),
         cmocka_unit_test(test_schemes_list_activate_and_the_active_one),
         cmocka_unit_test(test_value_list_filters_and_says_who_changed_last),
         cmocka_unit_test(test_bulk_values_are_all_or_nothing_with_the_index_in_the_message),

@@ -780,8 +780,6 @@ int kh_dataset_add_value(struct kh_dataset *ds, const char *unit, const char *in
 
     ds_mark(ds, &m);
     rc = resolve_uip(ds, "value", unit, indicator, 1, period, &u, &ind, &e.period, err);
-    if (rc == KH_OK && !ds_priv(ds)->compact && (rc = ds_reserve_values(ds, 1)) != KH_OK)
-        kh_err_set(err, rc, NULL, 0, 0, "cannot add a value: %s", kh_status_name(rc));
     if (rc) {
         ds_rollback(ds, &m);
         return rc;
@@ -792,16 +790,7 @@ int kh_dataset_add_value(struct kh_dataset *ds, const char *unit, const char *in
     e.b = NAN;
     e.file = -1;
     e.line = 0;
-    if (!ds_priv(ds)->compact) {
-        struct kh_value *v = &ds->values[ds->nvalues];
-        memset(v, 0, sizeof(*v));
-        v->unit = u;
-        v->indicator = ind;
-        v->period = e.period;
-        v->value = value;
-        v->file = -1;
-    }
-    rc = ds_cols_put(ds, 0, &e, &df, &dl);
+    rc = ds_put(ds, 0, &e, &df, &dl);
     if (rc == KH_EINVAL)
         kh_err_set(err, rc, NULL, 0, 0,
                    "duplicate value for unit %s, indicator %s, period %s: one was already added "
@@ -809,13 +798,11 @@ int kh_dataset_add_value(struct kh_dataset *ds, const char *unit, const char *in
                    unit, indicator, kh_period_format(&e.period, ptext),
                    ds_where(ds, df, dl, -2, where, sizeof(where)));
     else if (rc)
-        kh_err_set(err, rc, NULL, 0, 0, "out of memory adding a value");
+        kh_err_set(err, rc, NULL, 0, 0, "cannot add a value: %s", kh_status_name(rc));
     if (rc) {
         ds_rollback(ds, &m);
         return rc;
     }
-    if (!ds_priv(ds)->compact)
-        ds->nvalues++;
     return KH_OK;
 }
 
@@ -832,8 +819,6 @@ int kh_dataset_add_target(struct kh_dataset *ds, const char *unit, const char *i
                           "target: give a target, a baseline or both (both are NaN)");
     ds_mark(ds, &m);
     rc = resolve_uip(ds, "target", unit, indicator, 1, period, &u, &ind, &e.period, err);
-    if (rc == KH_OK && !ds_priv(ds)->compact && (rc = ds_reserve_targets(ds, 1)) != KH_OK)
-        kh_err_set(err, rc, NULL, 0, 0, "cannot add a target: %s", kh_status_name(rc));
     if (rc) {
         ds_rollback(ds, &m);
         return rc;
@@ -844,17 +829,7 @@ int kh_dataset_add_target(struct kh_dataset *ds, const char *unit, const char *i
     e.b = baseline;
     e.file = -1;
     e.line = 0;
-    if (!ds_priv(ds)->compact) {
-        struct kh_target *t = &ds->targets[ds->ntargets];
-        memset(t, 0, sizeof(*t));
-        t->unit = u;
-        t->indicator = ind;
-        t->period = e.period;
-        t->target = target;
-        t->baseline = baseline;
-        t->file = -1;
-    }
-    rc = ds_cols_put(ds, 1, &e, &df, &dl);
+    rc = ds_put(ds, 1, &e, &df, &dl);
     if (rc == KH_EINVAL)
         kh_err_set(err, rc, NULL, 0, 0,
                    "duplicate target for unit %s, indicator %s, period %s: one was already "
@@ -862,13 +837,11 @@ int kh_dataset_add_target(struct kh_dataset *ds, const char *unit, const char *i
                    unit, indicator, kh_period_format(&e.period, ptext),
                    ds_where(ds, df, dl, -2, where, sizeof(where)));
     else if (rc)
-        kh_err_set(err, rc, NULL, 0, 0, "out of memory adding a target");
+        kh_err_set(err, rc, NULL, 0, 0, "cannot add a target: %s", kh_status_name(rc));
     if (rc) {
         ds_rollback(ds, &m);
         return rc;
     }
-    if (!ds_priv(ds)->compact)
-        ds->ntargets++;
     return KH_OK;
 }
 

@@ -433,3 +433,46 @@ void ds_cols_free(struct kh_dataset *ds)
         pv->nentries[t] = 0;
     }
 }
+
+int ds_put(struct kh_dataset *ds, int targets, const struct ds_entry *e, int *dup_file,
+           int *dup_line)
+{
+    struct ds_priv *pv = ds_priv(ds);
+    int rc;
+
+    if (!pv->compact) {
+        if (targets) {
+            struct kh_target *t;
+            if (ds->ntargets >= pv->targets_cap && (rc = ds_reserve_targets(ds, 1)))
+                return rc;
+            t = &ds->targets[ds->ntargets];
+            t->unit = e->unit;
+            t->indicator = e->indicator;
+            t->period = e->period;
+            t->target = e->v;
+            t->baseline = e->b;
+            t->file = e->file;
+            t->line = e->line;
+        } else {
+            struct kh_value *v;
+            if (ds->nvalues >= pv->values_cap && (rc = ds_reserve_values(ds, 1)))
+                return rc;
+            v = &ds->values[ds->nvalues];
+            v->unit = e->unit;
+            v->indicator = e->indicator;
+            v->period = e->period;
+            v->value = e->v;
+            v->file = e->file;
+            v->line = e->line;
+        }
+    }
+    if ((rc = ds_cols_put(ds, targets, e, dup_file, dup_line)))
+        return rc;
+    if (!pv->compact) {
+        if (targets)
+            ds->ntargets++;
+        else
+            ds->nvalues++;
+    }
+    return KH_OK;
+}

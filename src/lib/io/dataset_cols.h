@@ -112,13 +112,25 @@ struct ds_entry {
 /*
  * Enter e as a value (targets: as a target). In the ordinary form its
  * record must already be stored at index ds->nvalues (ds->ntargets), the
- * count not yet bumped; in the compact form there is none. Returns KH_OK;
- * KH_EINVAL when the unit already has an entry for that indicator and
- * period, with *dup_file and *dup_line saying where it came from (nothing
- * entered); KH_ENOMEM or KH_ELIMIT.
+ * count not yet bumped (ds_put does both); in the compact form there is
+ * none. Returns KH_OK; KH_EINVAL when the unit already has an entry for
+ * that indicator and period, with *dup_file and *dup_line saying where it
+ * came from (nothing entered); KH_ENOMEM or KH_ELIMIT.
  */
 int ds_cols_put(struct kh_dataset *ds, int targets, const struct ds_entry *e, int *dup_file,
                 int *dup_line);
+
+/*
+ * Store e as a value (targets: as a target): in the ordinary form its
+ * per-row record first (kh_value or kh_target, from e's fields), then its
+ * cell through ds_cols_put, then the record count is bumped; in the compact
+ * form only the cell. The one way loaders and kh_dataset_add_* enter
+ * values and targets. Returns what ds_cols_put returns (KH_EINVAL for a
+ * duplicate, with *dup_file and *dup_line; nothing counted), or the
+ * failure of growing the record array.
+ */
+int ds_put(struct kh_dataset *ds, int targets, const struct ds_entry *e, int *dup_file,
+           int *dup_line);
 
 /*
  * Remove the entries a failed load added: in the ordinary form those of

@@ -665,7 +665,7 @@ static int values_row(struct load *ld, int line)
     struct kh_dataset *ds = ld->ds;
     struct ds_entry e;
     char where[300], ptext[KH_PERIOD_TEXT];
-    int rc, df = -1, dl = 0, compact = ds_priv(ds)->compact;
+    int rc, df = -1, dl = 0;
 
     if ((rc = row_unit(ld, line, &e.unit)) || (rc = row_indicator(ld, line, &e.indicator)) ||
         (rc = row_period(ld, line, &e.period)) || (rc = row_number(ld, line, R_VALUE, NAN, &e.v)))
@@ -673,19 +673,7 @@ static int values_row(struct load *ld, int line)
     e.b = NAN;
     e.file = ld->file;
     e.line = line;
-    if (!compact) {
-        struct kh_value *v;
-        if (ds->nvalues >= ds_priv(ds)->values_cap && ds_reserve_values(ds, 1))
-            return nomem(ld, line);
-        v = &ds->values[ds->nvalues];
-        v->unit = e.unit;
-        v->indicator = e.indicator;
-        v->period = e.period;
-        v->value = e.v;
-        v->file = ld->file;
-        v->line = line;
-    }
-    rc = ds_cols_put(ds, 0, &e, &df, &dl);
+    rc = ds_put(ds, 0, &e, &df, &dl);
     if (rc == KH_EINVAL)
         return kh_err_set(ld->err, rc, ld->name, line, 0,
                           "duplicate value for unit %s, indicator %s, period %s: %s already "
@@ -695,8 +683,6 @@ static int values_row(struct load *ld, int line)
                           ds_where(ds, df, dl, ld->file, where, sizeof(where)));
     if (rc)
         return nomem(ld, line);
-    if (!compact)
-        ds->nvalues++;
     return KH_OK;
 }
 
@@ -706,7 +692,7 @@ static int targets_row(struct load *ld, int line)
     struct kh_dataset *ds = ld->ds;
     struct ds_entry e;
     char where[300], ptext[KH_PERIOD_TEXT], n1[80], n2[80];
-    int rc, df = -1, dl = 0, compact = ds_priv(ds)->compact;
+    int rc, df = -1, dl = 0;
 
     if ((rc = row_unit(ld, line, &e.unit)) || (rc = row_indicator(ld, line, &e.indicator)) ||
         (rc = row_period(ld, line, &e.period)) ||
@@ -720,20 +706,7 @@ static int targets_row(struct load *ld, int line)
                           role_names(ld->kind, R_BASELINE, n2, sizeof(n2)));
     e.file = ld->file;
     e.line = line;
-    if (!compact) {
-        struct kh_target *t;
-        if (ds_reserve_targets(ds, 1))
-            return nomem(ld, line);
-        t = &ds->targets[ds->ntargets];
-        t->unit = e.unit;
-        t->indicator = e.indicator;
-        t->period = e.period;
-        t->target = e.v;
-        t->baseline = e.b;
-        t->file = ld->file;
-        t->line = line;
-    }
-    rc = ds_cols_put(ds, 1, &e, &df, &dl);
+    rc = ds_put(ds, 1, &e, &df, &dl);
     if (rc == KH_EINVAL)
         return kh_err_set(ld->err, rc, ld->name, line, 0,
                           "duplicate target for unit %s, indicator %s, period %s: %s already "
@@ -743,8 +716,6 @@ static int targets_row(struct load *ld, int line)
                           ds_where(ds, df, dl, ld->file, where, sizeof(where)));
     if (rc)
         return nomem(ld, line);
-    if (!compact)
-        ds->ntargets++;
     return KH_OK;
 }
 

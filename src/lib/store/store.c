@@ -401,6 +401,32 @@ const char *store_locked(const struct store_locks *l, const struct kh_period *p)
     return NULL;
 }
 
+int kh_store_period_locked(struct kh_store *st, int64_t jid, const char *period, int *locked,
+                           char lock[KH_PERIOD_TEXT], struct kh_err *err)
+{
+    struct store_locks locks;
+    struct kh_period p;
+    const char *code;
+    int rc;
+
+    *locked = 0;
+    lock[0] = '\0';
+    if (!period || kh_period_parse(period, &p))
+        return kh_err_set(err, KH_EINVAL, NULL, 0, 0,
+                          "\"%s\" is not a period: expected a year (2024), a half (2024H1), a "
+                          "quarter (2024Q3) or a month (2024-07)",
+                          period ? period : "");
+    if ((rc = store_check_jurisdiction(st, jid, err)) ||
+        (rc = store_locks_load(st, jid, &locks, err)))
+        return rc;
+    if ((code = store_locked(&locks, &p))) {
+        *locked = 1;
+        snprintf(lock, KH_PERIOD_TEXT, "%s", code);
+    }
+    store_locks_free(&locks);
+    return KH_OK;
+}
+
 void store_locks_free(struct store_locks *l)
 {
     free(l->p);

@@ -69,6 +69,14 @@ int kh_scheme_veto_count(const struct kh_scheme *s);
 const char *kh_scheme_veto_id(const struct kh_scheme *s, int i);
 const char *kh_scheme_veto_name(const struct kh_scheme *s, int i);
 
+/* Inputs (the data series of values.csv), in the scheme's order: count,
+ * and the i-th's id, display name and measurement unit ("%", "万元"; NULL
+ * when the scheme gives none). */
+int kh_scheme_input_count(const struct kh_scheme *s);
+const char *kh_scheme_input_id(const struct kh_scheme *s, int i);
+const char *kh_scheme_input_name(const struct kh_scheme *s, int i);
+const char *kh_scheme_input_unit(const struct kh_scheme *s, int i);
+
 /* Warnings found while loading: count and the i-th as "file:line:col: text". */
 int kh_scheme_warning_count(const struct kh_scheme *s);
 const char *kh_scheme_warning(const struct kh_scheme *s, int i);

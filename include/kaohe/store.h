@@ -451,6 +451,7 @@ struct kh_value_row {
     int state;                            /* enum kh_review_state */
     const char *by;                       /* who last changed it or its state */
     const char *at;                       /* when (UTC, ISO 8601) */
+    const char *note;                     /* returned: the office's note, else NULL */
 };
 
 /* Which values to list: every field may be NULL (or state -1) for all. */

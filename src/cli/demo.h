@@ -26,12 +26,22 @@ extern const unsigned long kh_demo_villages_len;
 /* The year the village star rating (五星支部) has data for. */
 #define DEMO_VILLAGE_YEAR 2024
 
+/* The month left open for data entry (2025-01): the generator gives it
+ * 2025's targets and January's figures for every unit, except those the
+ * demo accounts enter (demo_entered): the statistics bureau's series for
+ * every unit, and the series T01 and T02 report themselves. Signing in as
+ * tongji, t01 or t02 shows a month to fill in; once filed and approved,
+ * the month can be scored and published. */
+#define DEMO_OPEN_YEAR 2025
+#define DEMO_OPEN_MONTH 1
+#define DEMO_OPEN_PERIOD "2025-01"
+
 /*
  * Fill two empty datasets through the public kh_dataset_add_* calls:
  * `district` with the units of the district scheme (12 towns and
  * sub-districts, 14 departments, 3 + 3 parks), their monthly and quarterly
  * data for 2023 and 2024 (income also 2022), annual targets for 2023 and
- * 2024, honours, criticisms, two accidents and the ballots of the 2024 work
+ * 2024, the open month's figures and 2025's targets (DEMO_OPEN_PERIOD), honours, criticisms, two accidents and the ballots of the 2024 work
  * report meeting; `villages` with 120 villages and communities and their
  * 2024 figures for the star rating. The same call always gives the same
  * data, byte for byte: the numbers come from a fixed-seed PRNG and integer
@@ -77,10 +87,16 @@ struct demo_account {
 extern const struct demo_account demo_accounts[];
 extern const size_t demo_naccounts;
 
+/* Non-zero if the open month's figure of `indicator` for `unit` is left
+ * for a demo account to enter: the indicator is a department account's
+ * (tongji's), or the unit has a reporter account (t01, t02) and no
+ * department files the indicator. */
+int demo_entered(const char *unit, const char *indicator);
+
 /*
  * Give the store's jurisdiction jid what `kaohe serve` needs for the demo:
- * make shiliqu_2024 the active scheme, open the month 2025-01 for data
- * entry, and create the demo accounts that are missing (existing ones are
+ * make shiliqu_2024 the active scheme, open the month DEMO_OPEN_PERIOD for
+ * data entry, and create the demo accounts that are missing (existing ones are
  * left as they are). Returns KH_OK or the store's error.
  */
 int demo_serve_setup(struct kh_store *st, int64_t jid, const struct kh_actor *who,

@@ -27,6 +27,30 @@ const struct demo_account demo_accounts[] = {
 /* clang-format on */
 const size_t demo_naccounts = sizeof(demo_accounts) / sizeof(demo_accounts[0]);
 
+/* Non-zero if `code` is one of the comma-separated codes of `list`. */
+static int in_list(const char *list, const char *code)
+{
+    size_t n = strlen(code);
+    const char *p;
+    for (p = list; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+        if (strncmp(p, code, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+            return 1;
+    return 0;
+}
+
+int demo_entered(const char *unit, const char *indicator)
+{
+    int reporter = 0;
+    size_t i;
+    for (i = 0; i < demo_naccounts; i++) {
+        if (demo_accounts[i].indicators && in_list(demo_accounts[i].indicators, indicator))
+            return 1; /* a department's series: it files it for every unit */
+        if (demo_accounts[i].unit && strcmp(demo_accounts[i].unit, unit) == 0)
+            reporter = 1;
+    }
+    return reporter;
+}
+
 int demo_serve_setup(struct kh_store *st, int64_t jid, const struct kh_actor *who,
                      struct kh_err *err)
 {
@@ -46,7 +70,7 @@ int demo_serve_setup(struct kh_store *st, int64_t jid, const struct kh_actor *wh
         if ((rc = kh_store_scheme_activate(st, jid, "shiliqu_2024", version, who, err)))
             return rc;
     }
-    if ((rc = kh_store_period_open(st, jid, "2025-01", who, err)))
+    if ((rc = kh_store_period_open(st, jid, DEMO_OPEN_PERIOD, who, err)))
         return rc;
     for (i = 0; i < demo_naccounts; i++) {
         const struct demo_account *d = &demo_accounts[i];

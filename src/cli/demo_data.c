@@ -175,15 +175,16 @@ static void add_target(struct gen *g, const char *unit, const char *ind, int yea
 
 /*
  * A year-to-date growth rate filed every `step` months (1: monthly, 3: at
- * the end of each quarter): the December figure is annual/10, earlier
- * figures wander around it by up to `amp` tenths per month still to go.
+ * the end of each quarter) up to month `last`: the December figure is
+ * annual/divisor, earlier figures wander around it by up to `amp` units
+ * per month still to go.
  */
 static void ytd_rate(struct gen *g, const struct demo_unit *u, const char *ind, int year,
-                     int annual, int amp, int step, int divisor)
+                     int annual, int amp, int step, int divisor, int last)
 {
     struct rng r = rng_for(ind, u->id, year + 7000);
     int m;
-    for (m = step; m <= 12; m += step) {
+    for (m = step; m <= last; m += step) {
         int spread = (12 - m) * amp, v = annual;
         if (spread)
             v += rng_int(&r, -spread, spread);
@@ -191,22 +192,22 @@ static void ytd_rate(struct gen *g, const struct demo_unit *u, const char *ind, 
     }
 }
 
-/* Growth-rate targets in tenths of a percent: {2023, 2024} by category. */
+/* Growth-rate targets in tenths of a percent: {2023, 2024, 2025} by category. */
 static int growth_target(const char *ind, const char *cat, int year)
 {
     static const struct {
         const char *ind, *cat;
-        int t23, t24;
+        int t23, t24, t25;
     } t[] = {
-        {"gdp_growth", "town", 80, 85},    {"ind_growth", "town", 110, 120},
-        {"ind_growth", "parkA", 140, 150}, {"ind_growth", "parkB", 110, 120},
-        {"fai_growth", "town", 140, 150},  {"fai_growth", "parkA", 180, 200},
-        {"fai_growth", "parkB", 140, 150}, {"retail_growth", "town", 110, 120},
+        {"gdp_growth", "town", 80, 85, 80},     {"ind_growth", "town", 110, 120, 110},
+        {"ind_growth", "parkA", 140, 150, 150}, {"ind_growth", "parkB", 110, 120, 120},
+        {"fai_growth", "town", 140, 150, 120},  {"fai_growth", "parkA", 180, 200, 180},
+        {"fai_growth", "parkB", 140, 150, 130}, {"retail_growth", "town", 110, 120, 100},
     };
     size_t i;
     for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
         if (strcmp(t[i].ind, ind) == 0 && strcmp(t[i].cat, cat) == 0)
-            return year == 2023 ? t[i].t23 : t[i].t24;
+            return year == 2023 ? t[i].t23 : year == 2024 ? t[i].t24 : t[i].t25;
     return 0;
 }
 
@@ -221,24 +222,51 @@ static void gen_growth(struct gen *g, const struct demo_unit *u)
         if (town) {
             t = growth_target("gdp_growth", "town", year);
             a = t - 3 + u->q * 4 + rng_int(&r, -8, 8);
-            ytd_rate(g, u, "gdp_growth", year, a, 1, 3, 10);
+            ytd_rate(g, u, "gdp_growth", year, a, 1, 3, 10, 12);
             add_target(g, u->id, "gdp_growth", year, t / 10.0, NAN);
         }
         t = growth_target("ind_growth", u->category, year);
         a = t - 5 + u->q * 8 + rng_int(&r, -15, 15);
-        ytd_rate(g, u, "ind_growth", year, a, 2, 1, 10);
+        ytd_rate(g, u, "ind_growth", year, a, 2, 1, 10, 12);
         add_target(g, u->id, "ind_growth", year, t / 10.0, NAN);
         t = growth_target("fai_growth", u->category, year);
         a = t - 10 + u->q * 10 + rng_int(&r, -20, 20);
         if (year == 2024 && (u->flags & F_FAI_DROP))
             a = -23 - rng_int(&r, 0, 10);
-        ytd_rate(g, u, "fai_growth", year, a, 3, 1, 10);
+        ytd_rate(g, u, "fai_growth", year, a, 3, 1, 10, 12);
         add_target(g, u->id, "fai_growth", year, t / 10.0, NAN);
         if (town) {
             t = growth_target("retail_growth", "town", year);
             a = t - 5 + u->q * 5 + rng_int(&r, -15, 15);
-            ytd_rate(g, u, "retail_growth", year, a, 2, 1, 10);
+            ytd_rate(g, u, "retail_growth", year, a, 2, 1, 10, 12);
             add_target(g, u->id, "retail_growth", year, t / 10.0, NAN);
+        }
+    }
+    /* The open month: 2025's targets, and January's figures unless they
+     * are entered in the demo (by the statistics bureau's account;
+     * quarterly GDP has none yet). */
+    {
+        struct rng r = rng_for("growth", u->id, DEMO_OPEN_YEAR);
+        int t, a;
+        if (town)
+            add_target(g, u->id, "gdp_growth", DEMO_OPEN_YEAR,
+                       growth_target("gdp_growth", "town", DEMO_OPEN_YEAR) / 10.0, NAN);
+        t = growth_target("ind_growth", u->category, DEMO_OPEN_YEAR);
+        a = t - 5 + u->q * 8 + rng_int(&r, -15, 15);
+        if (!demo_entered(u->id, "ind_growth"))
+            ytd_rate(g, u, "ind_growth", DEMO_OPEN_YEAR, a, 2, 1, 10, DEMO_OPEN_MONTH);
+        add_target(g, u->id, "ind_growth", DEMO_OPEN_YEAR, t / 10.0, NAN);
+        t = growth_target("fai_growth", u->category, DEMO_OPEN_YEAR);
+        a = t - 10 + u->q * 10 + rng_int(&r, -20, 20);
+        if (!demo_entered(u->id, "fai_growth"))
+            ytd_rate(g, u, "fai_growth", DEMO_OPEN_YEAR, a, 3, 1, 10, DEMO_OPEN_MONTH);
+        add_target(g, u->id, "fai_growth", DEMO_OPEN_YEAR, t / 10.0, NAN);
+        if (town) {
+            t = growth_target("retail_growth", "town", DEMO_OPEN_YEAR);
+            a = t - 5 + u->q * 5 + rng_int(&r, -15, 15);
+            if (!demo_entered(u->id, "retail_growth"))
+                ytd_rate(g, u, "retail_growth", DEMO_OPEN_YEAR, a, 2, 1, 10, DEMO_OPEN_MONTH);
+            add_target(g, u->id, "retail_growth", DEMO_OPEN_YEAR, t / 10.0, NAN);
         }
     }
 }
@@ -254,8 +282,8 @@ static void gen_revenue(struct gen *g, const struct demo_unit *u)
 {
     static const int season[12] = {110, 95, 115, 105, 100, 115, 90, 85, 95, 95, 90, 105};
     struct rng r = rng_for("revenue", u->id, 0);
-    long long base, v23[12], v24[12], s23 = 0, s22;
-    int m, g23, g24, shift;
+    long long base, v23[12], v24[12], s23 = 0, s22, s24, n25;
+    int m, g23, g24, g25, shift;
 
     if (strcmp(u->category, "town") == 0)
         base = 600 + (u->q + 5) * 80 + rng_int(&r, 0, 400);
@@ -282,6 +310,16 @@ static void gen_revenue(struct gen *g, const struct demo_unit *u)
         add_value(g, u->id, "revenue", 2024, m + 1, (double)v24[m]);
     add_target(g, u->id, "revenue", 2023, (double)((s22 * 108 + 50) / 100), (double)s22);
     add_target(g, u->id, "revenue", 2024, (double)((s23 * 108 + 50) / 100), (double)s23);
+    /* The open month: 2025's target on 2024's total, and January's amount
+     * unless it is entered in the demo. */
+    for (m = 0, s24 = 0; m < 12; m++)
+        s24 += v24[m];
+    g25 = 60 + u->q * 8 + rng_int(&r, -30, 30);
+    n25 = v24[0] * (1000 + g25) / 1000;
+    n25 += rng_int(&r, -(int)(n25 / 30), (int)(n25 / 30));
+    add_target(g, u->id, "revenue", DEMO_OPEN_YEAR, (double)((s24 * 108 + 50) / 100), (double)s24);
+    if (!demo_entered(u->id, "revenue"))
+        add_value(g, u->id, "revenue", DEMO_OPEN_YEAR, DEMO_OPEN_MONTH, (double)n25);
 }
 
 /* Town-only series: unemployment, income, grain, energy. */
@@ -338,6 +376,17 @@ static void gen_town_extra(struct gen *g, const struct demo_unit *u)
         add_target(g, u->id, "energy_total", year, (double)ecap, NAN);
         add_target(g, u->id, "energy_drop", year, drop_t / 10.0, NAN);
     }
+    /* The open month: January's unemployment unless it is entered in the
+     * demo (no quarter has ended, no harvest is in), and 2025's targets. */
+    {
+        struct rng ru = rng_for("unemployment", u->id, DEMO_OPEN_YEAR);
+        int v = 50 - u->q * 2 + rng_int(&ru, -3, 3);
+        if (!demo_entered(u->id, "unemployment"))
+            add_value(g, u->id, "unemployment", DEMO_OPEN_YEAR, DEMO_OPEN_MONTH, v / 10.0);
+        add_target(g, u->id, "grain", DEMO_OPEN_YEAR, (double)grain_base, NAN);
+        add_target(g, u->id, "energy_total", DEMO_OPEN_YEAR, (double)(cap * 103 / 100), NAN);
+        add_target(g, u->id, "energy_drop", DEMO_OPEN_YEAR, 2.8, NAN);
+    }
 }
 
 /* Key-work nodes of the seven command centres (七大指挥部): due and done
@@ -362,6 +411,18 @@ static void gen_tasks(struct gen *g, const struct demo_unit *u)
                     done--;
             add_value(g, u->id, "tasks_due", year, m, due);
             add_value(g, u->id, "tasks_done", year, m, done);
+        }
+    }
+    /* The open month, unless it is entered in the demo. */
+    if (!demo_entered(u->id, "tasks_due")) {
+        struct rng r = rng_for("tasks", u->id, DEMO_OPEN_YEAR);
+        for (m = 1; m <= DEMO_OPEN_MONTH; m++) {
+            int due = rng_int(&r, lo, hi), done = due;
+            for (k = 0; k < due; k++)
+                if (rng_int(&r, 1, 100) <= miss)
+                    done--;
+            add_value(g, u->id, "tasks_due", DEMO_OPEN_YEAR, m, due);
+            add_value(g, u->id, "tasks_done", DEMO_OPEN_YEAR, m, done);
         }
     }
 }
@@ -416,7 +477,19 @@ static void gen_park(struct gen *g, const struct demo_unit *u)
             add_value(g, u->id, "new_above", year, m + 1, abv[m]);
         }
         add_target(g, u->id, "projects_done", year, plan, NAN);
-        ytd_rate(g, u, "tax_rate", year, tax, 4, 1, 100);
+        ytd_rate(g, u, "tax_rate", year, tax, 4, 1, 100, 12);
+    }
+    /* The open month: 2025's plan and January's figures. */
+    {
+        struct rng r = rng_for("park", u->id, DEMO_OPEN_YEAR);
+        int plan = a ? 20 + rng_int(&r, 0, 12) : 11 + rng_int(&r, 0, 6);
+        int tax =
+            a ? 620 + u->q * 40 + rng_int(&r, -50, 50) : 410 + u->q * 30 + rng_int(&r, -40, 40);
+        int done = rng_int(&r, 0, 1);
+        add_value(g, u->id, "projects_done", DEMO_OPEN_YEAR, DEMO_OPEN_MONTH, done);
+        add_value(g, u->id, "new_above", DEMO_OPEN_YEAR, DEMO_OPEN_MONTH, 0);
+        add_target(g, u->id, "projects_done", DEMO_OPEN_YEAR, plan, NAN);
+        ytd_rate(g, u, "tax_rate", DEMO_OPEN_YEAR, tax, 4, 1, 100, DEMO_OPEN_MONTH);
     }
 }
 

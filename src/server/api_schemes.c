@@ -233,14 +233,15 @@ static json_t *node_json(const struct kh_scheme *s, int i)
     return o;
 }
 
-/* GET /schemes/{scheme}[?version=]: the scheme's categories, tree, tiers and vetoes. */
+/* GET /schemes/{scheme}[?version=]: the scheme's categories, inputs, tree, tiers
+ * and vetoes. */
 void api_scheme_get(struct srv_req *q, struct srv_resp *r)
 {
     const char *id = q->param[0];
     struct kh_scheme_row row;
     struct kh_scheme *s = NULL;
     struct kh_err err;
-    json_t *o, *nodes, *tiers, *vetoes;
+    json_t *o, *nodes, *tiers, *vetoes, *inputs;
     int version, found, i;
 
     if ((version = query_version(q, r)) < 0 || scheme_row(q, r, id, &row, &found))
@@ -263,6 +264,12 @@ void api_scheme_get(struct srv_req *q, struct srv_resp *r)
         json_array_append_new(tiers,
                               json_pack("{s:o,s:o}", "id", srv_json_str(kh_scheme_tier_id(s, i)),
                                         "name", srv_json_str(kh_scheme_tier_name(s, i))));
+    inputs = json_array();
+    for (i = 0; i < kh_scheme_input_count(s); i++)
+        json_array_append_new(
+            inputs, json_pack("{s:o,s:o,s:o}", "id", srv_json_str(kh_scheme_input_id(s, i)), "name",
+                              srv_json_str(kh_scheme_input_name(s, i)), "unit",
+                              srv_json_str(kh_scheme_input_unit(s, i))));
     vetoes = json_array();
     for (i = 0; i < kh_scheme_veto_count(s); i++)
         json_array_append_new(vetoes,
@@ -277,6 +284,7 @@ void api_scheme_get(struct srv_req *q, struct srv_resp *r)
     json_object_set_new(o, "active", row.active ? json_integer(row.active) : json_null());
     json_object_set_new(o, "decimals", json_integer(kh_scheme_decimals(s)));
     json_object_set_new(o, "categories", categories_json(s));
+    json_object_set_new(o, "inputs", inputs);
     json_object_set_new(o, "nodes", nodes);
     json_object_set_new(o, "tiers", tiers);
     json_object_set_new(o, "vetoes", vetoes);

@@ -316,6 +316,8 @@ static int value_row(void *user, const struct kh_value_row *row)
         json_object_set_new(o, "state", json_string(state_name(row->state)));
         json_object_set_new(o, "by", srv_json_str(row->by));
         json_object_set_new(o, "at", srv_json_str(row->at));
+        if (row->note)
+            json_object_set_new(o, "note", srv_json_str(row->note));
         json_array_append_new(pg->list, o);
     }
     pg->total++;

@@ -34,7 +34,7 @@ const struct srv_route srv_routes[] = {
     /* schemes */
     {"GET",    "/schemes",                               CAP_SIGNED_IN,     0,            api_schemes_list,    "list schemes"},
     {"POST",   "/schemes",                               CAP_SCHEMES,       SRV_RAW_BODY, api_scheme_upload,   "upload (or only validate) a YAML scheme"},
-    {"GET",    "/schemes/{scheme}",                      CAP_SIGNED_IN,     0,            api_scheme_get,      "a scheme's indicator tree, categories, tiers"},
+    {"GET",    "/schemes/{scheme}",                      CAP_SIGNED_IN,     0,            api_scheme_get,      "a scheme's inputs, indicator tree, categories, tiers"},
     {"GET",    "/schemes/{scheme}/text",                 CAP_SIGNED_IN,     0,            api_scheme_text,     "a scheme version's YAML text"},
     {"POST",   "/schemes/{scheme}/activate",             CAP_SCHEMES,       0,            api_scheme_activate, "make a version the active one"},
 

@@ -21,9 +21,9 @@ expect() { # expect TEXT FILE: FILE contains the line fragment TEXT
 # 1. The demo district from its CSV files into a new store; twice is harmless.
 mkdir tmp
 TMPDIR=$WORK/tmp "$KAOHE" demo --db demo.db > demo.out
-expect "values.csv             4544 行 rows · 新增 new 4544" demo.out
+expect "values.csv             4638 行 rows · 新增 new 4638" demo.out
 TMPDIR=$WORK/tmp "$KAOHE" demo --db demo.db > demo2.out
-expect "values.csv             4544 行 rows · 新增 new 0 · 修改 changed 0 · 未变 unchanged 4544" demo2.out
+expect "values.csv             4638 行 rows · 新增 new 0 · 修改 changed 0 · 未变 unchanged 4638" demo2.out
 [ -z "$(ls tmp)" ] || fail "kaohe demo --db left its temporary files behind"
 
 # 2. Scores from the store are the scores from the files.

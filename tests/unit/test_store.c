@@ -34,8 +34,8 @@ static void test_store_init_creates_wal_file_with_foreign_keys_and_schema_versio
     struct fx f;
     (void)state;
     fx_start(&f);
-    assert_int_equal(kh_store_schema_version(f.st), 2);
-    assert_int_equal(fx_query(f.db, "SELECT version FROM schema_version"), 2);
+    assert_int_equal(kh_store_schema_version(f.st), 3);
+    assert_int_equal(fx_query(f.db, "SELECT version FROM schema_version"), 3);
     assert_int_equal(fx_query(f.db, "SELECT count(*) FROM pragma_journal_mode WHERE "
                                     "journal_mode = 'wal'"),
                      1);

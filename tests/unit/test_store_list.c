@@ -30,6 +30,14 @@ static int value_line(void *user, const struct kh_value_row *r)
     return 0;
 }
 
+static int note_line(void *user, const struct kh_value_row *r)
+{
+    struct kh_buf *b = user;
+    kh_buf_printf(b, "%s %s %s %d %s\n", r->unit, r->indicator, r->period, r->state,
+                  r->note ? r->note : "-");
+    return 0;
+}
+
 static int stop_at_first(void *user, const struct kh_value_row *r)
 {
     (void)user;
@@ -268,6 +276,39 @@ static void test_value_list_filters_and_says_who_changed_last(void **state)
     q.unit = NULL;
     q.state = 9;
     assert_int_equal(kh_store_value_list(f.st, f.jid, &q, value_line, &b, &f.err), KH_EINVAL);
+    kh_buf_free(&b);
+    fx_done(&f);
+}
+
+static void test_a_returned_value_carries_the_note_until_it_moves_on(void **state)
+{
+    struct fx f;
+    struct kh_buf b;
+    struct kh_value_query q = {"2025", "B", NULL, 0, -1};
+    struct kh_value_in in[1] = {{"B", "res", "2025", 7}};
+    (void)state;
+    fx_start(&f);
+    fx_load_all(&f);
+    kh_buf_init(&b, 0);
+    assert_int_equal(kh_store_values_set(f.st, f.jid, in, 1, 1, &dept, NULL, &f.err), KH_OK);
+    assert_int_equal(kh_store_values_review(f.st, f.jid, in, 1, KH_REVIEW_RETURNED,
+                                            "与统计年鉴不符，请核对", &office, &f.err),
+                     KH_OK);
+    assert_int_equal(kh_store_value_list(f.st, f.jid, &q, note_line, &b, &f.err), KH_OK);
+    assert_string_equal(kh_buf_str(&b), "B res 2025 3 与统计年鉴不符，请核对\n");
+    /* corrected and submitted again: the note is no longer shown */
+    in[0].value = 8;
+    assert_int_equal(kh_store_values_set(f.st, f.jid, in, 1, 1, &dept, NULL, &f.err), KH_OK);
+    kh_buf_reset(&b);
+    assert_int_equal(kh_store_value_list(f.st, f.jid, &q, note_line, &b, &f.err), KH_OK);
+    assert_string_equal(kh_buf_str(&b), "B res 2025 1 -\n");
+    /* returned again, with a new note: the new one is shown */
+    assert_int_equal(kh_store_value_review(f.st, f.jid, "B", "res", "2025", KH_REVIEW_RETURNED,
+                                           "单位应为万元", &office, &f.err),
+                     KH_OK);
+    kh_buf_reset(&b);
+    assert_int_equal(kh_store_value_list(f.st, f.jid, &q, note_line, &b, &f.err), KH_OK);
+    assert_string_equal(kh_buf_str(&b), "B res 2025 3 单位应为万元\n");
     kh_buf_free(&b);
     fx_done(&f);
 }
@@ -590,7 +631,8 @@ static void test_a_version_1_file_is_migrated_with_its_data(void **state)
     snprintf(path, sizeof(path), "%s/v1.db", f.dir);
     assert_non_null(db_migration(0));
     assert_non_null(db_migration(1));
-    assert_null(db_migration(2));
+    assert_non_null(db_migration(2));
+    assert_null(db_migration(3));
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, db_migration(0), NULL, NULL, NULL), SQLITE_OK);
@@ -612,7 +654,7 @@ static void test_a_version_1_file_is_migrated_with_its_data(void **state)
         SQLITE_OK);
     sqlite3_close(db);
     assert_int_equal(kh_store_open(path, 0, &st, &f.err), KH_OK);
-    assert_int_equal(kh_store_schema_version(st), 2);
+    assert_int_equal(kh_store_schema_version(st), 3);
     assert_int_equal(kh_store_value_get(st, 1, "A", "res", "2024", &v, &s, &f.err), KH_OK);
     assert_true(v == 50 && s == KH_REVIEW_APPROVED);
     kh_buf_init(&b, 0);
@@ -627,7 +669,7 @@ static void test_a_version_1_file_is_migrated_with_its_data(void **state)
     assert_int_equal(kh_store_value_set(st, 1, "A", "res", "2024", 51, &office, &f.err), KH_OK);
     assert_int_equal(kh_store_check(st, &f.err), KH_OK);
     kh_store_close(st);
-    assert_int_equal(fx_query(path, "SELECT version FROM schema_version"), 2);
+    assert_int_equal(fx_query(path, "SELECT version FROM schema_version"), 3);
     assert_int_equal(fx_query(path, "SELECT count(*) FROM account"), 1);
     fx_done(&f);
 }
@@ -640,6 +682,7 @@ int main(void)
         cmocka_unit_test(test_period_locked_names_the_lock_that_contains_a_period),
         cmocka_unit_test(test_schemes_list_activate_and_the_active_one),
         cmocka_unit_test(test_value_list_filters_and_says_who_changed_last),
+        cmocka_unit_test(test_a_returned_value_carries_the_note_until_it_moves_on),
         cmocka_unit_test(test_bulk_values_are_all_or_nothing_with_the_index_in_the_message),
         cmocka_unit_test(test_targets_are_set_by_the_office_all_or_nothing),
         cmocka_unit_test(test_events_are_added_listed_deleted_and_locked_periods_refuse_them),

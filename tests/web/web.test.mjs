@@ -219,19 +219,36 @@ await step('t01: enters January 2025, saves a draft and submits it', async () =>
   await page.context().close();
 });
 
-await step('tongji: the department grid is units × its indicators; a pasted Excel block fills it', async () => {
+await step('tongji: pastes January for every unit from Excel and submits it', async () => {
   const page = await newPage();
   await signIn(page, 'tongji');
   await page.waitForSelector('table.entry input.cell');
+  const cols = await page.$$eval('table.entry tbody tr:first-child input.cell', is => is.map(i => i.dataset.indicator));
+  eq(cols.join(), 'gdp_growth,ind_growth,fai_growth,retail_growth,income,unemployment', 'columns');
+  const units = await page.$$eval('table.entry tbody tr', trs => trs.map(tr => tr.querySelector('input.cell').dataset.unit));
+  // The bureau's January sheet: quarterly GDP and income are not out yet;
+  // parks have no retail sales or unemployment figures.
+  const sheet = units.map((u, i) => {
+    const ind = (6 + (i % 5) * 0.7).toFixed(1), fai = (4 + (i % 7) * 1.3).toFixed(1);
+    return u.startsWith('P') ? ['', ind, fai, '', '', ''] : ['', ind, fai, (5 + (i % 4) * 0.9).toFixed(1), '', (4.6 + (i % 3) * 0.2).toFixed(1)];
+  });
   const first = page.locator('table.entry tbody tr').first().locator('input.cell').first();
   await first.focus();
-  await page.evaluate(() => {
-    const dt = new DataTransfer(); dt.setData('text', '8.1\t9.2\n8.3\t9.4\n');
+  await page.evaluate((text) => {
+    const dt = new DataTransfer(); dt.setData('text', text);
     document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
-  });
-  const vals = await page.$$eval('table.entry tbody tr', trs => trs.slice(0, 2).map(tr => [...tr.querySelectorAll('input.cell')].slice(0, 2).map(i => i.value).join('/')));
-  eq(vals.join(' '), '8.1/9.2 8.3/9.4', 'pasted block');
+  }, sheet.map(r => r.join('\t')).join('\r\n') + '\r\n');
+  const shown = await page.$$eval('table.entry tbody tr', trs => trs.map(tr => [...tr.querySelectorAll('input.cell')].map(i => i.value)));
+  eq(JSON.stringify(shown), JSON.stringify(sheet), 'pasted block');
   await shot(page, '06-entry-dept');
+  await page.click('#submit-values');
+  await page.waitForSelector('tr:first-child .st-submitted');
+  const sub = await (await apiAs('tongji')).get('/values?period=2025-01&state=submitted&limit=1000');
+  eq(sub.length, sheet.flat().filter(Boolean).length, 'values submitted');
+  const t03 = sub.filter(v => v.unit === 'T03').map(v => `${v.indicator}=${v.value}`).sort().join();
+  const r = sheet[units.indexOf('T03')];
+  eq(t03, [`fai_growth=${+r[2]}`, `ind_growth=${+r[1]}`, `retail_growth=${+r[3]}`, `unemployment=${+r[5]}`].join(), 'T03 as pasted');
+  await shot(page, '06-entry-dept-submitted');
   await page.context().close();
 });
 
@@ -248,34 +265,106 @@ await step('shenhe: approves one value and returns one with a note', async () =>
   await page.fill('textarea[name=note]', '按期完成节点数（7）多于应完成节点数（6），请核对');
   await page.click('#return');
   await page.waitForSelector('tr[data-unit=T01][data-indicator=tasks_done]', { state: 'detached' });
-  const v = await admin.get('/values?unit=T01&period=2025-01');
+  const v = (await admin.get('/values?unit=T01&period=2025-01')).filter(x => /^(revenue|tasks_)/.test(x.indicator));
   eq(v.map(x => `${x.indicator}:${x.state}`).join(), 'revenue:approved,tasks_done:returned,tasks_due:submitted', 'states');
   await shot(page, '07-review-after');
   await page.context().close();
 });
 
-await step('t01: sees the returned value, read-only approved one', async () => {
+await step('t01: sees the returned value with the reviewer\'s note, corrects it and submits it again', async () => {
   const page = await newPage();
   await signIn(page, 't01');
   await page.goto(base + '/entry?period=2025-01');
   await page.waitForSelector('tr.returned[data-indicator=tasks_done] .st-returned');
+  eq(await page.textContent('tr.returned[data-indicator=tasks_done] q.note'), '按期完成节点数（7）多于应完成节点数（6），请核对', 'note');
   if (!(await page.$('input.cell[data-indicator=revenue][readonly]'))) throw new Error('approved value is editable');
   await shot(page, '08-entry-returned');
+  await page.fill('input.cell[data-indicator=tasks_done]', '6');
+  await page.click('#submit-values');
+  await page.waitForSelector('tr[data-indicator=tasks_done] .st-submitted');
+  const v = await (await apiAs('t01')).get('/values?period=2025-01&indicator=tasks_done');
+  eq(`${v[0].value}:${v[0].state}`, '6:submitted', 'corrected');
   await page.context().close();
 });
 
-await step('admin: publishes 2024 and sees it in the snapshot list', async () => {
+await step('keyboard only: t02 signs in and submits its month', async () => {
+  const page = await newPage();
+  await page.goto(base + '/');
+  await page.waitForSelector('input[name=name]:focus');
+  await page.keyboard.type('t02');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('kaohe-demo');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('header nav');
+  const tabTo = async (test, max = 80) => {
+    for (let i = 0; i < max; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(test)) return;
+    }
+    throw new Error('could not reach the element with Tab');
+  };
+  await tabTo(() => document.activeElement.matches('header nav a[href="/entry"]'));
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('input.cell[data-indicator=revenue]');
+  for (const [ind, v] of [['revenue', '980'], ['tasks_due', '4'], ['tasks_done', '4']]) {
+    await tabTo(new Function(`return document.activeElement.matches('input.cell[data-indicator=${ind}]')`));
+    await page.keyboard.type(v);
+  }
+  await shot(page, '14-keyboard-entry');
+  await tabTo(() => document.activeElement.id === 'submit-values');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('tr[data-indicator=tasks_done] .st-submitted');
+  const v = (await (await apiAs('t02')).get('/values?period=2025-01&state=submitted')).filter(x => x.by === 't02');
+  eq(v.map(x => `${x.indicator}=${x.value}`).join(), 'revenue=980,tasks_done=4,tasks_due=4', 'T02 submitted');
+  await page.context().close();
+});
+
+await step('admin: publishing January before review is refused with what is missing', async () => {
+  const page = await newPage();
+  await signIn(page, 'admin');
+  expected = [/\/api\/v1\/snapshots$/];
+  await page.goto(base + '/admin?tab=publish');
+  await page.fill('#publish input[name=period]', '2025-01');
+  await page.click('#publish button[type=submit]');
+  await page.waitForSelector('.toast.err');
+  const msg = await page.textContent('.toast.err');
+  if (!/has no value for indicator '\w+' .* in 2025-01/.test(msg)) throw new Error(`unclear refusal: ${msg}`);
+  await shot(page, '09-admin-publish-refused');
+  await page.context().close();
+});
+
+await step('shenhe: approves everything waiting for January', async () => {
+  const page = await newPage();
+  await signIn(page, 'shenhe');
+  await page.goto(base + '/review');
+  await page.waitForSelector('table.review');
+  const n = await page.locator('table.review tbody tr').count();
+  eq(n, (await admin.get('/values?state=submitted&limit=1000')).length, 'waiting');
+  await page.check('table.review thead input[type=checkbox]');
+  await page.click('#approve');
+  await page.waitForSelector('#review-empty');
+  eq((await admin.get('/values?state=submitted')).length, 0, 'left to review');
+  await page.context().close();
+});
+
+await step('admin: publishes January 2025; the snapshot\'s league table has the month as entered', async () => {
   const page = await newPage();
   await signIn(page, 'admin');
   await page.goto(base + '/admin?tab=publish');
-  await page.fill('#publish input[name=period]', '2024');
+  await page.fill('#publish input[name=period]', '2025-01');
   await page.click('#publish button[type=submit]');
-  await page.waitForSelector('#snapshots tr[data-period="2024"]');
+  await page.waitForSelector('#snapshots tr[data-period="2025-01"]');
   const list = await admin.get('/snapshots');
+  eq(list[0].period, '2025-01', 'newest snapshot');
   eq(await page.$eval('#snapshots tbody tr', tr => tr.dataset.id), list[0].id, 'newest snapshot');
   await shot(page, '09-admin-publish');
   await page.click(`#snapshots a:has-text("#${list[0].id}")`);
-  await page.waitForSelector('table.league');
+  await page.waitForSelector('table.league tr[data-unit=T01]');
+  const snap = await admin.get(`/snapshots/${list[0].id}`);
+  const t01 = snap.categories.find(c => c.category === 'town').rows.find(r => r.unit === 'T01');
+  eq(await page.$eval('table.league tr[data-unit=T01] td.total', td => td.textContent), fmt(t01.display), 'T01 total');
+  const ex = await admin.get('/scores/2025-01/units/T01/explain?node=revenue');
+  if (!/2025-01 = 5120/.test(ex.text)) throw new Error('January revenue as entered is not what was scored:\n' + ex.text);
   await shot(page, '09-snapshot-table');
   for (const tab of ['units', 'accounts', 'periods', 'audit']) {
     await page.goto(base + '/admin?tab=' + tab);
@@ -301,11 +390,16 @@ await step('t01 appeals a score from its explanation; admin rejects it; t01 sees
   await page.click('tr[data-node=key] button.cell');
   await page.waitForSelector('form.appeal textarea');
   await page.fill('form.appeal textarea', '2月按期完成节点6个，月度通报漏记1个');
+  await page.setInputFiles('form.appeal input[type=file]', { name: '2024年2月重点工作台账.txt', mimeType: 'text/plain',
+    buffer: Buffer.from('2024年2月重点工作台账：应完成节点6个，按期完成6个（示例）。\n') });
   await shot(page, '11-appeal-form');
   await page.click('form.appeal button[type=submit]');
-  await page.waitForSelector('#appeal[data-state=open]');
+  await page.waitForSelector('#appeal[data-state=open] dd.evidence a');
   const open = await admin.get('/appeals?state=open');
   eq(open[0].unit + open[0].node, 'T01key', 'appeal filed');
+  eq(open[0].evidence.length, 1, 'evidence attached');
+  const file = await (await fetch(base + await page.getAttribute('dd.evidence a', 'href'), { headers: { Cookie: (await page.context().cookies()).map(c => `${c.name}=${c.value}`).join('; ') } })).text();
+  if (!file.includes('按期完成6个')) throw new Error('evidence file does not download as uploaded: ' + file);
   await shot(page, '11-appeal-open');
   const id = open[0].id;
   const pa = await newPage();
@@ -323,6 +417,42 @@ await step('t01 appeals a score from its explanation; admin rejects it; t01 sees
   await page.context().close();
 });
 
+await step('t01 appeals January\'s revenue with evidence; admin accepts with corrections; the month is republished', async () => {
+  const page = await newPage();
+  await signIn(page, 't01');
+  await page.goto(base + '/card?period=2025-01');
+  await page.waitForSelector('tr[data-node=revenue] button.cell');
+  await page.click('tr[data-node=revenue] button.cell');
+  await page.waitForSelector('form.appeal textarea');
+  await page.fill('form.appeal textarea', '1月地方一般公共预算收入应为5210万元，填报时误录为5120万元，见财政月报');
+  await page.setInputFiles('form.appeal input[type=file]', [
+    { name: '财政月报2025-01.txt', mimeType: 'text/plain', buffer: Buffer.from('城关街道 2025年1月 地方一般公共预算收入 5210 万元（示例）\n') },
+    { name: '说明.txt', mimeType: 'text/plain', buffer: Buffer.from('误录说明（示例）\n') }]);
+  await page.click('form.appeal button[type=submit]');
+  await page.waitForSelector('#appeal[data-state=open] dd.evidence a >> nth=1');
+  const id = (await admin.get('/appeals?state=open'))[0].id;
+  const before = (await admin.get('/snapshots'))[0];
+  const pa = await newPage();
+  await signIn(pa, 'admin');
+  await pa.goto(base + '/appeals?id=' + id);
+  await pa.fill('form.decide textarea[name=reason]', '经核对财政月报，予以更正');
+  await pa.fill('form.decide textarea[name=corrections]', 'revenue, 2025-01, 5210\ntasks_due, 2025-01, 6');
+  await shot(pa, '12-appeal-accept-form');
+  await pa.click('#accept');
+  await pa.waitForSelector('#appeal[data-state=accepted]');
+  const a = await admin.get('/appeals/' + id);
+  eq(`${a.state} ${a.snapshot_before} ${a.affected.includes('T01')}`, `accepted ${before.id} true`, 'decision');
+  eq((await admin.get('/values?unit=T01&period=2025-01&indicator=revenue'))[0].value, 5210, 'corrected value');
+  eq((await admin.get('/snapshots'))[0].id, a.snapshot_after, 'republished');
+  await shot(pa, '12-appeal-accepted-admin');
+  await pa.context().close();
+  await page.goto(base + '/appeals?id=' + id);
+  await page.waitForSelector('#appeal[data-state=accepted] .decision');
+  await page.waitForSelector('#appeal table.compact tbody tr');
+  await shot(page, '12-appeal-accepted-t01');
+  await page.context().close();
+});
+
 await step('pingyi: casts ballots from a phone', async () => {
   const page = await newPage({ width: 390, height: 844 });
   await signIn(page, 'pingyi');
@@ -336,36 +466,6 @@ await step('pingyi: casts ballots from a phone', async () => {
   const mine = await (await apiAs('pingyi')).get('/ballots');
   eq(mine.map(b => `${b.unit}:${b.grade}`).sort().join(), 'T01:好,T02:较好', 'ballots');
   await shot(page, '13-ballots-cast');
-  await page.context().close();
-});
-
-await step('keyboard only: t02 signs in and submits a value', async () => {
-  const page = await newPage();
-  await page.goto(base + '/');
-  await page.waitForSelector('input[name=name]:focus');
-  await page.keyboard.type('t02');
-  await page.keyboard.press('Tab');
-  await page.keyboard.type('kaohe-demo');
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('header nav');
-  const tabTo = async (test, max = 80) => {
-    for (let i = 0; i < max; i++) {
-      await page.keyboard.press('Tab');
-      if (await page.evaluate(test)) return;
-    }
-    throw new Error('could not reach the element with Tab');
-  };
-  await tabTo(() => document.activeElement.matches('header nav a[href="/entry"]'));
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('input.cell[data-indicator=revenue]');
-  await tabTo(() => document.activeElement.matches('input.cell[data-indicator=revenue]'));
-  await page.keyboard.type('980');
-  await shot(page, '14-keyboard-entry');
-  await tabTo(() => document.activeElement.id === 'submit-values');
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('tr[data-indicator=revenue] .st-submitted');
-  const v = await (await apiAs('t02')).get('/values?period=2025-01&indicator=revenue');
-  eq(`${v[0].value}:${v[0].state}`, '980:submitted', 'T02 revenue');
   await page.context().close();
 });
 

@@ -757,6 +757,26 @@ const char *kh_scheme_tier_name(const struct kh_scheme *s, int i)
     return s->tiers.levels[i].name;
 }
 
+int kh_scheme_input_count(const struct kh_scheme *s)
+{
+    return s->ninputs;
+}
+
+const char *kh_scheme_input_id(const struct kh_scheme *s, int i)
+{
+    return s->inputs[i].id;
+}
+
+const char *kh_scheme_input_name(const struct kh_scheme *s, int i)
+{
+    return s->inputs[i].name;
+}
+
+const char *kh_scheme_input_unit(const struct kh_scheme *s, int i)
+{
+    return s->inputs[i].unit;
+}
+
 int kh_scheme_veto_count(const struct kh_scheme *s)
 {
     return s->nvetoes;

@@ -389,8 +389,17 @@ static const char migration_2[] =
     "CREATE TRIGGER appeal_unit_kept_d BEFORE DELETE ON appeal_unit\n"
     "  BEGIN SELECT RAISE(ABORT, 'appeals are kept'); END;\n";
 
+/*
+ * Version 3: the note of the office's last return of a value (value.note),
+ * so that the reporter sees what to correct next to the value; the audit
+ * log keeps every note as before. The note is meaningful only while the
+ * value is returned: readers show it for that state alone, so no other
+ * write needs to clear it.
+ */
+static const char migration_3[] = "ALTER TABLE value ADD COLUMN note TEXT;\n";
+
 /* migrations[i] takes a file from version i to version i + 1. */
-static const char *const migrations[] = {migration_1, migration_2};
+static const char *const migrations[] = {migration_1, migration_2, migration_3};
 
 const char *db_migration(int i)
 {

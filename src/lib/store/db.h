@@ -25,7 +25,7 @@ struct db;      /* a connection; opaque */
 struct db_stmt; /* a prepared statement of that connection; opaque */
 
 /* The schema version this build creates and understands. */
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 
 /* db_step results besides errors (which are negative kh_status codes). */
 enum { DB_DONE = 0, DB_ROW = 1 };

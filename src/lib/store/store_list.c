@@ -405,7 +405,8 @@ int kh_store_value_list(struct kh_store *st, int64_t jid, const struct kh_value_
                         struct kh_err *err)
 {
     static const char sql[] =
-        "SELECT u.code, i.code, v.period, v.value, v.state, b.user, b.at FROM value v"
+        "SELECT u.code, i.code, v.period, v.value, v.state, b.user, b.at,"
+        " CASE WHEN v.state = 'returned' THEN v.note END FROM value v"
         " JOIN unit u ON u.id = v.unit_id JOIN indicator i ON i.id = v.indicator_id"
         " JOIN batch b ON b.id = max(v.batch_id, coalesce(v.review_batch_id, 0))"
         " WHERE v.jurisdiction_id = ?1 AND (?2 IS NULL OR v.period = ?2)"
@@ -450,6 +451,7 @@ int kh_store_value_list(struct kh_store *st, int64_t jid, const struct kh_value_
                 row.state = s;
         row.by = db_col_text(q, 5);
         row.at = db_col_text(q, 6);
+        row.note = db_col_text(q, 7);
         if ((rc = cb(user, &row))) {
             db_reset(q);
             goto out;

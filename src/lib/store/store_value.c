@@ -273,7 +273,9 @@ int store_value_review_in(struct store_values *v, const char *unit, const char *
                           const char *period, int state, const char *note, int *changed,
                           struct kh_err *err)
 {
-    static const char upd[] = "UPDATE value SET state = ?2, review_batch_id = ?3 WHERE id = ?1";
+    static const char upd[] =
+        "UPDATE value SET state = ?2, review_batch_id = ?3,"
+        " note = CASE WHEN ?2 = 'returned' THEN ?4 ELSE note END WHERE id = ?1";
     struct db_stmt *q;
     struct loc l;
     char what[600];
@@ -298,6 +300,7 @@ int store_value_review_in(struct store_values *v, const char *unit, const char *
     db_bind_int(q, 1, l.value);
     db_bind_text(q, 2, store_state_name(state));
     db_bind_int(q, 3, v->b.id);
+    db_bind_text(q, 4, note);
     snprintf(what, sizeof(what), "%s%s%s", store_state_name(state), note ? ": " : "",
              note ? note : "");
     if ((rc = db_run(q, err)) || (rc = store_audit(v->st, &v->b, "review", "value", l.key,

@@ -1,7 +1,8 @@
 // appeals.js — 申诉: the appeals this account may see (GET /appeals), one
 // appeal with its decision and diff (GET /appeals/{id}), and for the office
 // the decision form (POST /appeals/{id}/decision: accept with optional
-// corrections, or reject with a reason). Appeals are filed from a score's
+// corrections, one "indicator, period, value" per line, or reject with a
+// reason). Evidence files download from GET /evidence/{id}. Appeals are filed from a score's
 // explanation (explain.js).
 import { get, post } from '../api.js';
 import { t } from '../i18n.js';
@@ -35,6 +36,8 @@ async function showOne(box, id, ctx, unitName) {
       h('dt', t('state')), h('dd', stateBadge(a.state)),
       h('dt', t('appeals.reason')), h('dd', a.reason),
       h('dt', t('appeals.filed')), h('dd', `${a.filed_by} · ${a.filed_at}`),
+      a.evidence && a.evidence.length ? [h('dt', t('appeals.evidence')), h('dd.evidence', a.evidence.map(e =>
+        h('a', { href: `/api/v1/evidence/${e}`, download: '' }, `${t('appeals.file')} #${e}`)))] : null,
       a.state !== 'open' ? [h('dt', t('appeals.decision')), h('dd.decision', `${a.decision || '—'}（${a.decided_by} · ${a.decided_at}）`)] : null,
       a.affected && a.affected.length ? [h('dt', t('appeals.affected')), h('dd', a.affected.map(u => unitName.get(u) || u).join('、'))] : null));
   if (a.diff && a.diff.units) sec.append(h('table.compact', h('thead', h('tr', h('th', t('unit')), h('th', t('total')), h('th', t('rank')), h('th', t('indicator')))),
@@ -43,14 +46,19 @@ async function showOne(box, id, ctx, unitName) {
       h('td', (u.nodes || []).map(n => `${n.name} ${fmt(n.from)}→${fmt(n.to)}`).join('；')))))));
   if (acc.role === 'admin' && a.state === 'open') {
     const reason = h('textarea', { rows: 3, name: 'reason', maxlength: 4000 });
-    const corr = h('input', { name: 'correction', placeholder: 'tasks_done, 2024-02, 6' });
+    const corr = h('textarea', { name: 'corrections', rows: 2, placeholder: 'tasks_done, 2024-02, 6' });
     const decide = async (accept) => {
       const body = { accept };
       if (reason.value.trim()) body.reason = reason.value.trim();
       if (!accept && !body.reason) { toast(t('review.needsnote'), 'warn'); reason.focus(); return; }
       if (accept && corr.value.trim()) {
-        const [indicator, period, value] = corr.value.split(/[,，]\s*/).map(s => s.trim());
-        body.corrections = [{ unit: a.unit, indicator, period, value: value === '' || value === '缺' ? null : Number(value) }];
+        body.corrections = [];
+        for (const line of corr.value.split('\n').map(l => l.trim()).filter(Boolean)) {
+          const [indicator, period, value] = line.split(/[,，\t]\s*/).map(s => s.trim());
+          const v = value === undefined || value === '' || value === '缺' ? null : Number(value);
+          if (!indicator || !period || Number.isNaN(v)) { toast(t('appeals.badcorr', line), 'err'); corr.focus(); return; }
+          body.corrections.push({ unit: a.unit, indicator, period, value: v });
+        }
       }
       try {
         await post(`/appeals/${a.id}/decision`, body);

@@ -5,33 +5,21 @@
 // 保存草稿 writes drafts (PUT /values), 提交审核 writes and submits
 // ({"submit": true}); approved and submitted values, and locked periods, are
 // read-only. Which indicators a unit files is taken from its values of the
-// past twelve months, and their names from the scheme's `inputs:` (the API
-// has no route listing a scheme's inputs; see the report of issue 5).
+// same month a year ago (or else of the past twelve months), and their names from the scheme's inputs
+// (GET /schemes/{id}). A returned value shows the reviewer's note.
 import { get, put, getAll } from '../api.js';
 import { t } from '../i18n.js';
 import { h, fmt, select, field, periods, periodName, previousPeriod, stateBadge, toast, showError } from '../ui.js';
 
-// The scheme's inputs {code: {name, unit}} from its YAML text (flow mappings
-// `code: {name: …, unit: …}` under `inputs:`).
+// The default scheme's inputs, {code: {name, unit}} in the scheme's order.
 async function inputNames() {
-  try {
-    const schemes = await get('/schemes');
-    const s = schemes.find(x => x.default) || schemes[0];
-    const res = await fetch(`/api/v1/schemes/${encodeURIComponent(s.id)}/text`, { credentials: 'same-origin' });
-    const text = await res.text();
-    const out = {};
-    let inside = false;
-    for (const line of text.split('\n')) {
-      if (/^inputs:\s*$/.test(line)) { inside = true; continue; }
-      if (inside && /^\S/.test(line)) break;
-      const m = inside && line.match(/^\s+([\w]+):\s*\{(.*)\}\s*$/);
-      if (!m) continue;
-      const name = (m[2].match(/name:\s*([^,}]+)/) || [])[1];
-      const unit = (m[2].match(/unit:\s*("?)([^,"}]+)\1/) || [])[2];
-      out[m[1]] = { name: name ? name.trim() : m[1], unit: unit ? unit.trim() : '' };
-    }
-    return out;
-  } catch (e) { return {}; }
+  const schemes = await get('/schemes');
+  const s = schemes.find(x => x.default) || schemes[0];
+  const out = {};
+  if (!s) return out;
+  for (const i of (await get(`/schemes/${encodeURIComponent(s.id)}`)).inputs)
+    out[i.id] = { name: i.name || i.id, unit: i.unit || '' };
+  return out;
 }
 
 function lockedSet(ps) {
@@ -42,6 +30,11 @@ function lockedSet(ps) {
 function inside(l, month) {
   const n = +l.slice(5);
   return l[4] === 'H' ? Math.ceil(month / 6) === n : Math.ceil(month / 3) === n;
+}
+
+// What the reviewer said when returning value v.
+function returnedNote(v) {
+  return h('small.returned-note', h('span', ' ' + t('entry.returned')), v.note ? h('q.note', v.note) : null);
 }
 
 // Text typed into a cell → {ok, value}: '' is nothing, 缺 / - is null.
@@ -85,7 +78,11 @@ export async function render(view, ctx) {
     colKeys = acc.indicators.slice();
     rowKeys = [...new Set([...last.keys(), ...now.keys()].map(k => k.split('|')[0]))].sort();
   } else {
-    rowKeys = [...new Set([...last.keys(), ...now.keys()].map(k => k.split('|')[1]))]
+    // The indicators filed for this month a year ago (a quarterly figure is
+    // not asked for in January), or if none, for any of the past months.
+    const yearAgo = past.length === 12 ? history[11] : [];
+    const base = yearAgo.length ? yearAgo.map(v => v.indicator) : [...last.keys()].map(k => k.split('|')[1]);
+    rowKeys = [...new Set([...base, ...current.map(v => v.indicator)])]
       .sort((a, b) => Object.keys(names).indexOf(a) - Object.keys(names).indexOf(b));
     colKeys = [unit];
   }
@@ -138,7 +135,8 @@ export async function render(view, ctx) {
           const { inp, v } = mkCell(u, ind, `${unitNames.get(u) || u} ${(names[ind] || {}).name || ind}`);
           inp.dataset.r = r; inp.dataset.c = c; (cells[r] = cells[r] || [])[c] = inp;
           const p = last.get(`${u}|${ind}`);
-          return h('td', inp, v ? stateBadge(v.state) : null, p ? h('small.prev', `${t('entry.prev')} ${fmt(p.value, 4)}`) : null);
+          return h('td', inp, v ? stateBadge(v.state) : null, v && v.state === 'returned' ? returnedNote(v) : null,
+            p ? h('small.prev', `${t('entry.prev')} ${fmt(p.value, 4)}`) : null);
         })))));
   } else {
     table = h('table.entry.single', h('thead', h('tr', h('th', t('indicator')), h('th', t('entry.prev')), h('th', t('value')), h('th', t('state')))),
@@ -151,7 +149,7 @@ export async function render(view, ctx) {
           h('th', { scope: 'row' }, h('label', { for: inp.id = 'v-' + ind }, nm.name), h('small', ` ${ind} · ${nm.unit}`)),
           h('td.num', p ? `${fmt(p.value, 4)}（${periodName(p.period)}）` : '—'),
           h('td', inp),
-          h('td', v ? stateBadge(v.state) : '—', v && v.state === 'returned' ? h('small.returned-note', ' ' + t('entry.returned')) : null));
+          h('td', v ? stateBadge(v.state) : '—', v && v.state === 'returned' ? returnedNote(v) : null));
       })));
   }
   if (!rowKeys.length) { view.append(h('p.muted', t('entry.nounits'))); return; }

@@ -44,9 +44,10 @@ for (let i = 0; ; i++) {
 }
 
 // ---- the API, as the test sees it -----------------------------------------------
-async function apiAs(name) {
+async function apiAs(name, password = 'kaohe-demo') {
   const r = await fetch(base + '/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ name, password: 'kaohe-demo' }) });
+    body: JSON.stringify({ name, password }) });
+  if (!r.ok) throw new Error(`${name} cannot sign in: ${r.status}`);
   const cookie = r.headers.get('set-cookie').split(';')[0];
   const { data } = await r.json();
   const call = async (method, path, body) => {
@@ -381,6 +382,36 @@ await step('admin: publishes January 2025; the snapshot\'s league table has the 
   await page.context().close();
 });
 
+await step('admin: creates a reporter account, then makes it a reviewer and resets its password', async () => {
+  const page = await newPage();
+  await signIn(page, 'admin');
+  await page.goto(base + '/admin?tab=accounts');
+  await page.waitForSelector('#accounts');
+  await page.fill('form.grid-form input[name=name]', 'zhao');
+  await page.fill('form.grid-form input[name=display]', '南郊街道填报员（示例）');
+  await page.selectOption('form.grid-form select[name=role]', 'reporter');
+  await page.fill('form.grid-form input[name=unit]', 'T03');
+  await page.fill('form.grid-form input[name=password]', 'first-password');
+  await page.click('form.grid-form button[type=submit]');
+  await page.waitForSelector('#accounts tr[data-name=zhao]');
+  eq((await (await apiAs('zhao', 'first-password')).get('/session')).account.unit, 'T03', 'new reporter');
+  await page.click('#accounts tr[data-name=zhao] button.edit');
+  await page.waitForSelector('form.edit-account');
+  await page.selectOption('form.edit-account select[name=role]', 'reviewer');
+  await page.fill('form.edit-account input[name=unit]', '');
+  await page.fill('form.edit-account input[name=password]', 'second-password');
+  await shot(page, '10-admin-account-edit');
+  await page.click('form.edit-account button[type=submit]');
+  await page.waitForSelector('form.edit-account', { state: 'detached' });
+  const acc = await admin.get('/accounts/zhao');
+  eq(`${acc.role} ${acc.unit || ''}`, 'reviewer ', 'changed account');
+  eq((await (await apiAs('zhao', 'second-password')).get('/session')).account.role, 'reviewer', 'signs in with the new password');
+  let old = 'refused';
+  try { await apiAs('zhao', 'first-password'); old = 'accepted'; } catch (e) { /* refused */ }
+  eq(old, 'refused', 'the old password');
+  await page.context().close();
+});
+
 await step('t01 appeals a score from its explanation; admin rejects it; t01 sees the decision', async () => {
   const page = await newPage();
   await signIn(page, 't01');
@@ -445,6 +476,15 @@ await step('t01 appeals January\'s revenue with evidence; admin accepts with cor
   eq((await admin.get('/values?unit=T01&period=2025-01&indicator=revenue'))[0].value, 5210, 'corrected value');
   eq((await admin.get('/snapshots'))[0].id, a.snapshot_after, 'republished');
   await shot(pa, '12-appeal-accepted-admin');
+  // The republished month's page shows what changed since the first publication.
+  await pa.goto(base + '/snapshots?id=' + a.snapshot_after);
+  await pa.waitForSelector('#diff tr[data-unit=T01]');
+  const d = await admin.get(`/snapshots/${before.id}/diff/${a.snapshot_after}`);
+  eq(await pa.$$eval('#diff table.diff tbody tr', trs => trs.map(tr => tr.dataset.unit).join()), d.units.map(u => u.unit).join(), 'units in the diff');
+  eq(await pa.$eval('#diff tr[data-unit=T01]', tr => tr.dataset.cause), 'own_inputs', 'T01 moved by its own data');
+  const inp = await pa.$$eval('#diff table.inputs tbody tr', trs => trs.map(tr => tr.textContent));
+  if (!inp.some(x => /revenue/.test(x) && /5120/.test(x) && /5210/.test(x))) throw new Error('the corrected record is not listed: ' + inp.join(' | '));
+  await shot(pa, '12-snapshot-diff');
   await pa.context().close();
   await page.goto(base + '/appeals?id=' + id);
   await page.waitForSelector('#appeal[data-state=accepted] .decision');

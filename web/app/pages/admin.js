@@ -6,7 +6,7 @@
 // audit log (GET /audit, paged by id).
 import { api, get, post, patch } from '../api.js';
 import { t } from '../i18n.js';
-import { h, field, select, periodName, toast, showError, errText } from '../ui.js';
+import { h, field, select, modal, periodName, toast, showError, errText } from '../ui.js';
 
 const TABS = [['units', ['admin', 'leader']], ['accounts', ['admin']], ['schemes', ['admin']],
   ['periods', ['admin']], ['publish', ['admin']], ['audit', ['admin', 'leader']]];
@@ -46,9 +46,10 @@ async function accounts(box, ctx) {
     h('th', t('unit')), h('th', t('indicator')), h('th', t('state')), h('th', ''))),
   h('tbody', list.map(a => h('tr', { 'data-name': a.name }, h('td', a.name), h('td', a.display || ''), h('td', t('role.' + a.role)),
     h('td', a.unit || ''), h('td', (a.indicators || []).join(', ')), h('td', a.disabled ? t('admin.disabled') : t('admin.active')),
-    h('td', a.name === ctx.session.account.name ? '' : h('button', { type: 'button', onclick: async () => {
-      try { await patch(`/accounts/${encodeURIComponent(a.name)}`, { disabled: !a.disabled }); ctx.go('/admin?tab=accounts', true); } catch (e) { showError(e); }
-    } }, a.disabled ? t('admin.enable') : t('admin.disable'))))))));
+    h('td.actions-cell', h('button.edit', { type: 'button', onclick: () => editAccount(a, ctx) }, t('admin.edit')),
+      a.name === ctx.session.account.name ? '' : h('button', { type: 'button', onclick: async () => {
+        try { await patch(`/accounts/${encodeURIComponent(a.name)}`, { disabled: !a.disabled }); ctx.go('/admin?tab=accounts', true); } catch (e) { showError(e); }
+      } }, a.disabled ? t('admin.enable') : t('admin.disable'))))))));
   box.append(h('form.grid-form', { onsubmit: async (ev) => {
     ev.preventDefault();
     const body = { name: name.value.trim(), role: role.value, password: pw.value };
@@ -59,6 +60,39 @@ async function accounts(box, ctx) {
   } }, h('h3', t('admin.create')), field(t('signin.name'), name), field(t('admin.display'), display), field(t('admin.role'), role),
   field(t('unit'), unit), field(t('admin.indicators'), inds), field(t('signin.password'), pw),
   h('button.primary', { type: 'submit' }, t('admin.create'))));
+}
+
+// The edit dialog of one account: display name, role, scope (a reporter's
+// unit, a department's indicators) and, if typed, a new password
+// (PATCH /accounts/{name}; only what changed is sent).
+function editAccount(a, ctx) {
+  const display = h('input', { name: 'display', value: a.display || '' });
+  const role = select(['admin', 'dept', 'reporter', 'reviewer', 'evaluator', 'leader'].map(r => [r, t('role.' + r)]), a.role, { name: 'role' });
+  const unit = h('input', { name: 'unit', value: a.unit || '' });
+  const inds = h('input', { name: 'indicators', value: (a.indicators || []).join(',') });
+  const pw = h('input', { name: 'password', type: 'password', minlength: 8, autocomplete: 'new-password' });
+  let dlg;
+  const form = h('form.edit-account', { onsubmit: async (ev) => {
+    ev.preventDefault();
+    const body = {};
+    if (display.value.trim() !== (a.display || '')) body.display = display.value.trim();
+    if (role.value !== a.role) body.role = role.value;
+    if (unit.value.trim() !== (a.unit || '')) body.unit = unit.value.trim();
+    const list = inds.value.split(/[,，\s]+/).filter(Boolean);
+    if (list.join(',') !== (a.indicators || []).join(',')) body.indicators = list;
+    if (pw.value) body.password = pw.value;
+    if (!Object.keys(body).length) { dlg.close(); return; }
+    try {
+      await patch(`/accounts/${encodeURIComponent(a.name)}`, body);
+      toast(t('admin.saved', a.name));
+      dlg.close();
+      ctx.go('/admin?tab=accounts', true);
+    } catch (e) { showError(e); }
+  } }, field(t('admin.display'), display), field(t('admin.role'), role), field(t('unit'), unit),
+  field(t('admin.indicators'), inds), field(t('admin.newpw'), pw),
+  h('div.actions', h('button.primary', { type: 'submit' }, t('admin.save'))));
+  dlg = modal(t('admin.editof', a.name), form);
+  display.focus();
 }
 
 async function schemes(box, ctx) {

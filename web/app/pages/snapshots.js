@@ -1,9 +1,11 @@
 // snapshots.js — 已发布结果: the published snapshots (GET /snapshots), newest
 // first, and one snapshot's league tables (GET /snapshots/{id}) with the same
-// grouped-header table as the live league.
+// grouped-header table as the live league; when the period was published
+// before, what changed since (GET /snapshots/{prev}/diff/{id}): each unit's
+// total, rank, tier and scores, why it moved, and the input records behind it.
 import { get } from '../api.js';
 import { t } from '../i18n.js';
-import { h, select, field, periodName, download } from '../ui.js';
+import { h, fmt, select, field, periodName, download } from '../ui.js';
 import { leagueTable, leagueCsv } from '../table.js';
 
 export async function render(view, ctx) {
@@ -26,4 +28,28 @@ export async function render(view, ctx) {
       { onchange: e => ctx.go(`/snapshots?id=${id}&category=${e.target.value}`) })),
     h('button', { type: 'button', onclick: () => download(`snapshot-${s.id}-${cat.category}.csv`, leagueCsv(cat)) }, t('league.export')))));
   view.append(leagueTable(cat, { caption: `${snap.name} · ${cat.name}` }));
+  const prev = list.find(x => x.period === s.period && x.id < s.id);
+  if (prev) view.append(await diffPanel(prev, s));
+}
+
+// A pair [before, after] as text ("97.2 → 98.02"), or '' when both are the same.
+const pair = (p, f = (x) => x ?? '—') => (p && String(p[0]) !== String(p[1]) ? `${f(p[0])} → ${f(p[1])}` : '');
+
+async function diffPanel(prev, s) {
+  const d = await get(`/snapshots/${prev.id}/diff/${s.id}`);
+  const sec = h('section.panel#diff', h('h2', t('snap.diff', prev.id, s.id)));
+  if (!d.units.length) { sec.append(h('p.muted', t('snap.nodiff'))); return sec; }
+  const rec = (r) => (r ? Object.entries(r).map(([k, v]) => `${k}=${v}`).join(' ') : '—');
+  sec.append(h('table.compact.diff', h('thead', h('tr', h('th', t('unit')), h('th', t('total')), h('th', t('rank')), h('th', t('tier')),
+    h('th', t('indicator')), h('th', t('snap.cause')))),
+  h('tbody', d.units.map(u => h('tr', { 'data-unit': u.unit, 'data-cause': u.cause },
+    h('td', u.name || u.unit, h('small', ' ' + u.unit)), h('td.num', pair(u.total, fmt)), h('td.num', pair(u.rank)), h('td', pair(u.tier)),
+    h('td', (u.nodes || []).map(n => `${n.name} ${fmt(n.from)}→${fmt(n.to)}`).join('；')),
+    h('td', t('snap.cause.' + u.cause)))))));
+  if (d.inputs.length) sec.append(h('h3', t('snap.inputs')), h('table.compact.inputs', h('thead', h('tr', h('th', t('unit')),
+    h('th', t('snap.record')), h('th', t('snap.before')), h('th', t('snap.after')), h('th', t('by')))),
+  h('tbody', d.inputs.map(i => h('tr', { 'data-unit': i.unit },
+    h('td', i.unit), h('td', `${i.kind} ${Object.values(i.key || {}).join(' ')}`), h('td', rec(i.from)), h('td', rec(i.to)),
+    h('td', `${i.by || ''} ${(i.at || '').replace('T', ' ').replace('Z', '')}`))))));
+  return sec;
 }

@@ -367,6 +367,21 @@ await step('admin: publishes January 2025; the snapshot\'s league table has the 
   const ex = await admin.get('/scores/2025-01/units/T01/explain?node=revenue');
   if (!/2025-01 = 5120/.test(ex.text)) throw new Error('January revenue as entered is not what was scored:\n' + ex.text);
   await shot(page, '09-snapshot-table');
+  // Importing a file: a bad row is refused at its line and nothing goes in; the fixed file goes in.
+  expected = [/\/api\/v1\/imports\/values/];
+  await page.goto(base + '/admin?tab=imports');
+  const csv = (u) => Buffer.from(`unit,indicator,period,value\r\nD01,satisfaction,2025-03,96.5\r\n${u},satisfaction,2025-03,93\r\n`);
+  await page.setInputFiles('#import input[type=file]', { name: '满意率-2025-03.csv', mimeType: 'text/csv', buffer: csv('D99') });
+  await page.click('#import button[type=submit]');
+  await page.waitForSelector('#import-result p.error');
+  if (!/第 3 行/.test(await page.textContent('#import-result p.error'))) throw new Error('import error not at line 3: ' + await page.textContent('#import-result'));
+  eq((await admin.get('/values?period=2025-03&indicator=satisfaction')).length, 0, 'values after a refused file');
+  await shot(page, '10-admin-import-error');
+  await page.setInputFiles('#import input[type=file]', { name: '满意率-2025-03.csv', mimeType: 'text/csv', buffer: csv('D02') });
+  await page.click('#import button[type=submit]');
+  await page.waitForSelector('#import-result p.ok[data-rows="2"]');
+  eq((await admin.get('/values?period=2025-03&indicator=satisfaction')).map(v => `${v.unit}=${v.value}`).join(), 'D01=96.5,D02=93', 'imported');
+  await shot(page, '10-admin-import');
   for (const tab of ['units', 'accounts', 'periods', 'audit']) {
     await page.goto(base + '/admin?tab=' + tab);
     await page.waitForSelector('section.panel table, section.panel .unitlist');

@@ -9,7 +9,7 @@ import { t } from '../i18n.js';
 import { h, field, select, modal, periodName, toast, showError, errText } from '../ui.js';
 
 const TABS = [['units', ['admin', 'leader']], ['accounts', ['admin']], ['schemes', ['admin']],
-  ['periods', ['admin']], ['publish', ['admin']], ['audit', ['admin', 'leader']]];
+  ['periods', ['admin']], ['imports', ['admin']], ['publish', ['admin']], ['audit', ['admin', 'leader']]];
 
 export async function render(view, ctx) {
   const role = ctx.session.account.role;
@@ -19,7 +19,7 @@ export async function render(view, ctx) {
     h('nav.tabs', { 'aria-label': t('admin.title') }, tabs.map(x => h('a', { href: `/admin?tab=${x}`, 'data-link': '', 'aria-current': x === tab ? 'page' : null }, t('admin.' + x)))));
   const box = h('section.panel');
   view.append(box);
-  await ({ units, accounts, schemes, periods: periodsTab, publish, audit })[tab](box, ctx);
+  await ({ units, accounts, schemes, periods: periodsTab, imports, publish, audit })[tab](box, ctx);
 }
 
 async function units(box) {
@@ -149,6 +149,26 @@ async function periodsTab(box, ctx) {
     h('tbody', list.slice().reverse().map(p => h('tr', { 'data-code': p.code }, h('td', `${periodName(p.code)} (${p.code})`),
       h('td', p.locked ? '🔒 ' + t('admin.locked') : t('admin.unlocked')), h('td', p.reason || ''),
       h('td', h('button', { type: 'button', onclick: () => act(p.code, p.locked ? 'unlock' : 'lock') }, p.locked ? t('admin.unlock') : t('admin.lock'))))))));
+}
+
+// Import a data file (CSV in UTF-8 or GB18030, or XLSX) of one kind, all or
+// nothing (POST /imports/{kind}); shows the counts, or the error at its line.
+async function imports(box) {
+  const kind = select(['values', 'targets', 'events', 'units', 'ballots'].map(k => [k, t('admin.kind.' + k)]), 'values', { name: 'kind' });
+  const file = h('input', { type: 'file', name: 'file', required: true, accept: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+  const out = h('div#import-result', { 'aria-live': 'polite' });
+  box.append(h('p.hint', t('admin.importhint')), h('form.inline#import', { onsubmit: async (ev) => {
+    ev.preventDefault();
+    const f = file.files[0];
+    if (!f) { file.focus(); return; }
+    out.replaceChildren();
+    try {
+      const r = await api('POST', `/imports/${kind.value}?` + new URLSearchParams({ name: f.name }), f, { raw: true, type: f.type || 'text/csv' });
+      out.append(h('p.ok', { 'data-rows': r.rows }, t('admin.imported', r.file, r.rows, r.inserted, r.updated, r.unchanged, r.encoding)));
+    } catch (e) {
+      out.append(h('p.error', { role: 'alert' }, errText(e)));
+    }
+  } }, field(t('admin.kind'), kind), field(t('admin.file'), file), h('button.primary', { type: 'submit' }, t('admin.import'))), out);
 }
 
 async function publish(box, ctx) {

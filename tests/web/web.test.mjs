@@ -508,6 +508,27 @@ await step('t01 appeals January\'s revenue with evidence; admin accepts with cor
   await page.context().close();
 });
 
+await step('admin locks January; t01 finds the month read-only and the API refuses a change', async () => {
+  const pa = await newPage();
+  await signIn(pa, 'admin');
+  await pa.goto(base + '/admin?tab=periods');
+  await pa.click('#periods tr[data-code="2025-01"] button');
+  await pa.waitForSelector('#periods tr[data-code="2025-01"] td:has-text("🔒")');
+  await shot(pa, '10-admin-periods-locked');
+  await pa.context().close();
+  const page = await newPage();
+  await signIn(page, 't01');
+  await page.goto(base + '/entry?period=2025-01');
+  await page.waitForSelector('p.banner.locked');
+  eq(await page.$$eval('input.cell', is => is.filter(i => !i.readOnly).length), 0, 'editable cells in a locked month');
+  if (await page.$('#submit-values')) throw new Error('a locked month offers to submit');
+  await shot(page, '08-entry-locked');
+  let code = 0;
+  try { await (await apiAs('t01')).put('/values', { values: [{ unit: 'T01', indicator: 'gdp_growth', period: '2025-01', value: 8 }] }); } catch (e) { code = JSON.parse(e.message.replace(/^[^{]*/, '')).code; }
+  eq(code, 3003, 'a write into the locked month');
+  await page.context().close();
+});
+
 await step('pingyi: casts ballots from a phone', async () => {
   const page = await newPage({ width: 390, height: 844 });
   await signIn(page, 'pingyi');

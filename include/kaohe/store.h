@@ -176,14 +176,15 @@ struct kh_snapshot_info {
 };
 
 /*
- * Score scheme_id (latest version) over the store's data for `period` and
- * freeze the run as a snapshot: the scheme text, every input record used
+ * Score version `version` of scheme_id (0: the latest) over the store's
+ * data for `period` and freeze the run as a snapshot: the scheme text, every input record used
  * and every output (each node's score, totals, ranks, tiers, vetoes), with
  * a content hash. Publishing twice with nothing changed gives a new
  * snapshot with the same hash. *info receives its description.
  */
-int kh_store_publish(struct kh_store *st, int64_t jid, const char *scheme_id, const char *period,
-                     const struct kh_actor *who, struct kh_snapshot_info *info, struct kh_err *err);
+int kh_store_publish(struct kh_store *st, int64_t jid, const char *scheme_id, int version,
+                     const char *period, const struct kh_actor *who,
+                     struct kh_snapshot_info *info, struct kh_err *err);
 
 /* Describe snapshot `id` of jurisdiction jid. */
 int kh_store_snapshot(struct kh_store *st, int64_t jid, int64_t id, struct kh_snapshot_info *info,

@@ -1,6 +1,6 @@
 /*
- * cli_publish.c — `kaohe publish SCHEME_ID --period P`: score from the
- * store and freeze the run as an immutable snapshot with its SHA-256
+ * cli_publish.c — `kaohe publish SCHEME_ID --period P [--version N]`: score
+ * from the store (the scheme's latest version, or version N) and freeze the run as an immutable snapshot with its SHA-256
  * (kh_store_publish); and `kaohe snapshot`: list the snapshots of a
  * jurisdiction, or re-score one from its frozen records and check that its
  * hash comes out again (--verify ID).
@@ -14,13 +14,14 @@
 /* `kaohe publish SCHEME_ID --period P`; see the command table in main.c. */
 int cmd_publish(int argc, char **argv)
 {
-    static const char *const spec[] = {CLI_STORE_SPEC, "period=", NULL};
+    static const char *const spec[] = {CLI_STORE_SPEC, "period=", "version=", NULL};
     struct kh_snapshot_info info;
     struct kh_actor who;
     struct kh_store *st;
     struct cli_args a;
     struct kh_err err;
-    const char *period;
+    const char *period, *v;
+    long version = 0;
     int64_t jid;
     int rc;
 
@@ -34,11 +35,17 @@ int cmd_publish(int argc, char **argv)
         return cli_usage("publish", "需要一个方案编码 expected one scheme id");
     if (!(period = cli_opt(&a, "period", NULL)))
         return cli_usage("publish", "需要 --period 期间 missing --period (e.g. 2024)");
+    if ((v = cli_opt(&a, "version", NULL))) {
+        char *end;
+        version = strtol(v, &end, 10);
+        if (*end || version < 1 || version > 1000000)
+            return cli_usage("publish", "--version: expected a version number (1, 2 …)");
+    }
     if ((rc = cli_store_open(&a, 0, &st, &jid)))
         return rc;
     cli_store_actor(&a, &who);
     kh_err_clear(&err);
-    rc = kh_store_publish(st, jid, a.pos[0], period, &who, &info, &err);
+    rc = kh_store_publish(st, jid, a.pos[0], (int)version, period, &who, &info, &err);
     kh_store_close(st);
     if (rc)
         return cli_fail(&err);

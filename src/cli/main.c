@@ -176,10 +176,12 @@ const struct cli_command cli_commands[] = {
      "new; values of a locked period are refused. Files are taken schemes, units, then data.\n",
      cmd_import},
     {"publish", "发布: 计分并冻结为带哈希的快照", "score and freeze a snapshot with its hash",
-     "用法: kaohe publish 方案编码 --period 期间\n" STORE_OPTS_ZH
+     "用法: kaohe publish 方案编码 --period 期间 [--version N]\n" STORE_OPTS_ZH
+     "  --version N      使用的方案版本 (默认最新)\n"
      "用库中的方案和已审核数据计分, 把方案版本、全部输入和全部结果冻结为快照, 打印快照\n"
      "编号和 SHA-256 哈希。内容不变时再次发布得到相同的哈希。\n",
-     "usage: kaohe publish SCHEME_ID --period P\n" STORE_OPTS_EN
+     "usage: kaohe publish SCHEME_ID --period P [--version N]\n" STORE_OPTS_EN
+     "  --version N        the scheme version to score (default: the latest)\n"
      "Scores from the store and freezes the scheme version, every input and every output as\n"
      "an immutable snapshot; prints its number and SHA-256 (the same again when nothing\n"
      "changed).\n",

@@ -99,30 +99,42 @@ void api_publish(struct srv_req *q, struct srv_resp *r)
     struct kh_err err;
     const char *scheme = NULL, *period = NULL;
     char active[128];
-    int version, rc;
+    int active_version = 0, rc;
+    int64_t version = -1;
     json_t *body = srv_body_json(q, r);
 
     if (!body)
         return;
     if (srv_field_str(r, body, "scheme", 0, &scheme) ||
-        srv_field_str(r, body, "period", 1, &period))
+        srv_field_str(r, body, "period", 1, &period) ||
+        srv_field_int(r, body, "version", 0, &version))
         goto out;
+    if (json_object_get(body, "version") && (version < 1 || version > 1000000)) {
+        srv_fail(r, E_BAD_FIELD, "version", "field \"version\" must be a version number from 1");
+        goto out;
+    }
     if (kh_period_parse(period, &p)) {
         srv_fail(r, E_BAD_FIELD, "period",
                  "field \"period\" must be a period such as 2024, 2024H1, 2024Q3 or 2024-07");
         goto out;
     }
     kh_err_clear(&err);
-    if (!scheme || !scheme[0]) {
-        if (kh_store_scheme_active(q->st, q->jid, active, &version, &err)) {
+    /* The version in force: the one asked for, else the active one when the
+     * scheme is the active scheme (as live scores use), else the latest. */
+    if (kh_store_scheme_active(q->st, q->jid, active, &active_version, &err) != KH_OK) {
+        if (!scheme || !scheme[0]) {
             srv_fail_err(r, E_NO_SCHEME, &err);
             goto out;
         }
-        scheme = active;
+        active[0] = 0;
     }
+    if (!scheme || !scheme[0])
+        scheme = active;
+    if (version < 0)
+        version = strcmp(scheme, active) == 0 ? active_version : 0;
     srv_actor(q, 1, &who);
     memset(&info, 0, sizeof(info));
-    rc = kh_store_publish(q->st, q->jid, scheme, period, &who, &info, &err);
+    rc = kh_store_publish(q->st, q->jid, scheme, (int)version, period, &who, &info, &err);
     if (rc) {
         /* An unknown scheme is the only thing publish does not find. */
         srv_fail_err(r, rc == KH_ENOTFOUND ? E_NO_SCHEME : E_SCORE, &err);

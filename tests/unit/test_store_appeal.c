@@ -153,7 +153,7 @@ static void test_accepting_corrects_publishes_and_lists_the_units_it_moved(void 
     (void)state;
     fx_start(&f);
     fx_load_all(&f);
-    assert_int_equal(kh_store_publish(f.st, f.jid, "prop", "2024", &office, &s1, &f.err), KH_OK);
+    assert_int_equal(kh_store_publish(f.st, f.jid, "prop", 0, "2024", &office, &s1, &f.err), KH_OK);
     assert_int_equal(kh_store_appeal_file(f.st, f.jid, &a, &dept, &id, &f.err), KH_OK);
     a = appeal("A", "energy", reason_text);
     assert_int_equal(kh_store_appeal_file(f.st, f.jid, &a, &dept, &id2, &f.err), KH_OK);
@@ -249,7 +249,7 @@ static void test_a_refused_correction_leaves_everything_as_it_was(void **state)
     (void)state;
     fx_start(&f);
     fx_load_all(&f);
-    assert_int_equal(kh_store_publish(f.st, f.jid, "prop", "2024", &office, &s1, &f.err), KH_OK);
+    assert_int_equal(kh_store_publish(f.st, f.jid, "prop", 0, "2024", &office, &s1, &f.err), KH_OK);
     assert_int_equal(kh_store_appeal_file(f.st, f.jid, &a, &dept, &id, &f.err), KH_OK);
     kh_buf_init(&before, 0);
     kh_buf_init(&after, 0);

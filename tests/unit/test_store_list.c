@@ -583,7 +583,7 @@ static void test_snapshot_units_come_back_in_published_order(void **state)
     (void)state;
     fx_start(&f);
     fx_load_all(&f);
-    assert_int_equal(kh_store_publish(f.st, f.jid, "prop", "2024", &office, &info, &f.err), KH_OK);
+    assert_int_equal(kh_store_publish(f.st, f.jid, "prop", 0, "2024", &office, &info, &f.err), KH_OK);
     kh_buf_init(&b, 0);
     assert_int_equal(kh_store_snapshot_units(f.st, f.jid, info.id, unit_line, &b, &f.err), KH_OK);
     assert_string_equal(kh_buf_str(&b), "A county 10.80 1/3 res=6.00 energy=4.80\n"

@@ -31,7 +31,7 @@ static struct kh_snapshot_info publish(struct fx *f)
 {
     struct kh_snapshot_info info;
     kh_err_clear(&f->err);
-    if (kh_store_publish(f->st, f->jid, "prop", "2024", &office, &info, &f->err))
+    if (kh_store_publish(f->st, f->jid, "prop", 0, "2024", &office, &info, &f->err))
         fail_msg("publish: %s", f->err.msg);
     return info;
 }
@@ -44,6 +44,33 @@ static char *diff(struct fx *f, int64_t a, int64_t b, int json)
     if (kh_store_diff(f->st, f->jid, a, b, json, &out, &f->err))
         fail_msg("diff: %s", f->err.msg);
     return kh_buf_steal(&out, NULL);
+}
+
+static void test_publish_scores_the_version_asked_for_or_the_latest(void **state)
+{
+    struct fx f;
+    struct kh_snapshot_info v1, v2, latest;
+    char text[sizeof(fx_scheme)];
+    (void)state;
+    fx_start(&f);
+    fx_load_all(&f);
+    /* version 2 gives res more points */
+    memcpy(text, fx_scheme, sizeof(fx_scheme));
+    memcpy(strstr(text, "points: 6"), "points: 9", 9);
+    fx_write(&f, "scheme.yaml", text);
+    fx_import_ok(&f, "scheme", "scheme.yaml");
+    assert_int_equal(kh_store_publish(f.st, f.jid, "prop", 1, "2024", &office, &v1, &f.err), KH_OK);
+    assert_int_equal(kh_store_publish(f.st, f.jid, "prop", 2, "2024", &office, &v2, &f.err), KH_OK);
+    assert_int_equal(kh_store_publish(f.st, f.jid, "prop", 0, "2024", &office, &latest, &f.err),
+                     KH_OK);
+    assert_int_equal(v1.scheme_version, 1);
+    assert_int_equal(v2.scheme_version, 2);
+    assert_int_equal(latest.scheme_version, 2);
+    assert_string_not_equal(v1.hash, v2.hash);
+    assert_string_equal(v2.hash, latest.hash);
+    assert_int_equal(kh_store_publish(f.st, f.jid, "prop", 3, "2024", &office, &v1, &f.err),
+                     KH_ENOTFOUND);
+    fx_done(&f);
 }
 
 static void test_publish_twice_without_changes_gives_the_same_hash(void **state)
@@ -276,7 +303,7 @@ static void test_snapshots_of_another_jurisdiction_are_not_visible(void **state)
     assert_int_equal(kh_store_snapshot(f.st, other, 1, &info, &f.err), KH_ENOTFOUND);
     kh_buf_init(&out, 0);
     assert_int_equal(kh_store_diff(f.st, other, 1, 1, 0, &out, &f.err), KH_ENOTFOUND);
-    assert_int_equal(kh_store_publish(f.st, other, "prop", "2024", &office, &info, &f.err),
+    assert_int_equal(kh_store_publish(f.st, other, "prop", 0, "2024", &office, &info, &f.err),
                      KH_ENOTFOUND);
     kh_buf_free(&out);
     fx_done(&f);
@@ -285,6 +312,7 @@ static void test_snapshots_of_another_jurisdiction_are_not_visible(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_publish_scores_the_version_asked_for_or_the_latest),
         cmocka_unit_test(test_publish_twice_without_changes_gives_the_same_hash),
         cmocka_unit_test(test_hash_depends_on_content_not_on_the_store),
         cmocka_unit_test(test_diff_links_own_inputs_and_moves_by_relative_rules),

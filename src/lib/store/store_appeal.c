@@ -361,18 +361,20 @@ out:
 
 /* ---- deciding ------------------------------------------------------------------------- */
 
-/* The newest snapshot of scheme sid and period of jid (0 when none). */
+/* The newest snapshot of scheme sid and period of jid (0 when none), and
+ * the scheme version it was scored with. */
 static int newest_snapshot(struct kh_store *st, int64_t jid, int64_t sid, const char *period,
-                           int64_t *snap, struct kh_err *err)
+                           int64_t *snap, int *version, struct kh_err *err)
 {
     static const char sql[] =
-        "SELECT s.id FROM snapshot s JOIN scheme_version v ON v.id = s.scheme_version_id"
+        "SELECT s.id, v.version FROM snapshot s JOIN scheme_version v ON v.id = s.scheme_version_id"
         " WHERE s.jurisdiction_id = ?1 AND v.scheme_id = ?2 AND s.period = ?3"
         " ORDER BY s.id DESC LIMIT 1";
     struct db_stmt *q;
     int rc;
 
     *snap = 0;
+    *version = 0;
     if ((rc = db_prepare(st->db, sql, &q, err)))
         return rc;
     db_bind_int(q, 1, jid);
@@ -380,6 +382,7 @@ static int newest_snapshot(struct kh_store *st, int64_t jid, int64_t sid, const 
     db_bind_text(q, 3, period);
     if ((rc = db_step(q, err)) == DB_ROW) {
         *snap = db_col_int(q, 0);
+        *version = (int)db_col_int(q, 1);
         db_reset(q);
     }
     return rc < 0 ? rc : KH_OK;
@@ -460,7 +463,7 @@ static int accept_in(struct kh_store *st, int64_t jid, const struct kh_appeal *a
     int64_t sid, before = 0;
     char key[32];
     size_t i;
-    int rc;
+    int rc, version = 0;
 
     memset(&after, 0, sizeof(after));
     kh_buf_init(&diff, 0);
@@ -473,11 +476,13 @@ static int accept_in(struct kh_store *st, int64_t jid, const struct kh_appeal *a
             goto out;
         }
     if ((rc = scheme_id_of(st, jid, ap->scheme_id, &sid, err)) ||
-        (rc = newest_snapshot(st, jid, sid, ap->period, &before, err)))
+        (rc = newest_snapshot(st, jid, sid, ap->period, &before, &version, err)))
         goto out;
     kh_buf_printf(&words, "accepted%s%s", reason && reason[0] ? ": " : "", reason ? reason : "");
     if (before) {
-        if ((rc = store_publish_in(st, jid, ap->scheme_id, ap->period, office, &after, err)) ||
+        /* republished with the version the correction is about */
+        if ((rc = store_publish_in(st, jid, ap->scheme_id, version, ap->period, office, &after,
+                                   err)) ||
             (rc = kh_store_diff(st, jid, before, after.id, 1, &diff, err)))
             goto out;
         kh_buf_printf(&words, "; snapshot %lld → %lld; units changed: ", (long long)before,

@@ -165,10 +165,11 @@ int store_period_known(struct kh_store *st, int64_t jid, const char *code, int *
 
 /* ---- publishing inside a transaction (store_snapshot.c) -------------------- */
 
-/* Score scheme_id (latest version) for `period` and freeze the run as a
- * new snapshot, inside the caller's write transaction. */
-int store_publish_in(struct kh_store *st, int64_t jid, const char *scheme_id, const char *period,
-                     const struct kh_actor *who, struct kh_snapshot_info *info, struct kh_err *err);
+/* Score version `version` of scheme_id (0: the latest) for `period` and
+ * freeze the run as a new snapshot, inside the caller's write transaction. */
+int store_publish_in(struct kh_store *st, int64_t jid, const char *scheme_id, int version,
+                     const char *period, const struct kh_actor *who,
+                     struct kh_snapshot_info *info, struct kh_err *err);
 
 /* ---- text helpers (store_canon.c) ---------------------------------------------------- */
 

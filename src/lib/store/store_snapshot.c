@@ -437,8 +437,9 @@ int kh_store_snapshot_list(struct kh_store *st, int64_t jid, struct kh_snapshot_
 
 /* ---- publishing ------------------------------------------------------------------ */
 
-int store_publish_in(struct kh_store *st, int64_t jid, const char *scheme_id, const char *period,
-                     const struct kh_actor *who, struct kh_snapshot_info *info, struct kh_err *err)
+int store_publish_in(struct kh_store *st, int64_t jid, const char *scheme_id, int version,
+                     const char *period, const struct kh_actor *who,
+                     struct kh_snapshot_info *info, struct kh_err *err)
 {
     static const char ins[] =
         "INSERT INTO snapshot (jurisdiction_id, scheme_version_id, period, hash, batch_id,"
@@ -459,7 +460,7 @@ int store_publish_in(struct kh_store *st, int64_t jid, const char *scheme_id, co
     memset(&row, 0, sizeof(row));
     freeze_init(&f, st, "", NULL, NULL, NULL, NULL, err);
     if ((rc = store_check_jurisdiction(st, jid, err)) ||
-        (rc = store_scheme_get(st, jid, scheme_id, 0, 0, &row, err)) ||
+        (rc = store_scheme_get(st, jid, scheme_id, version, 0, &row, err)) ||
         (rc = kh_scheme_load_mem(row.file, row.text, row.len, &s, err)) ||
         (rc = store_dataset_build(st, jid, s, &ds, &prov, err)) ||
         (rc = kh_score(s, ds, period, &r, err)))
@@ -506,8 +507,9 @@ out:
     return rc;
 }
 
-int kh_store_publish(struct kh_store *st, int64_t jid, const char *scheme_id, const char *period,
-                     const struct kh_actor *who, struct kh_snapshot_info *info, struct kh_err *err)
+int kh_store_publish(struct kh_store *st, int64_t jid, const char *scheme_id, int version,
+                     const char *period, const struct kh_actor *who,
+                     struct kh_snapshot_info *info, struct kh_err *err)
 {
     struct kh_snapshot_info scratch;
     int rc;
@@ -518,7 +520,7 @@ int kh_store_publish(struct kh_store *st, int64_t jid, const char *scheme_id, co
         return kh_err_set(err, KH_EINVAL, NULL, 0, 0, "publishing needs a scheme id and a period");
     if ((rc = db_begin(st->db, err)))
         return rc;
-    rc = store_publish_in(st, jid, scheme_id, period, who, info ? info : &scratch, err);
+    rc = store_publish_in(st, jid, scheme_id, version, period, who, info ? info : &scratch, err);
     if (rc == KH_OK)
         return db_commit(st->db, err);
     db_rollback(st->db);

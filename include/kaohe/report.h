@@ -123,6 +123,17 @@ int kh_report_score_xlsx(const struct kh_scheme *s, const struct kh_dataset *ds,
 int kh_report_score_csv(const struct kh_scheme *s, const struct kh_dataset *ds,
                         const struct kh_result *r, int category, int bom, struct kh_buf *out);
 
+/*
+ * The same bytes as kh_report_score_csv, handed to `write` in blocks of
+ * about 64 KiB as they are made instead of gathered in one buffer, so that
+ * a table of any size costs no more memory than one block: write(user, p,
+ * n) returns 0 to go on, or a non-zero status that stops the table and is
+ * returned. Returns KH_OK, that status, or KH_ENOMEM.
+ */
+int kh_report_score_csv_stream(const struct kh_scheme *s, const struct kh_dataset *ds,
+                               const struct kh_result *r, int category, int bom,
+                               int (*write)(void *user, const char *p, size_t n), void *user);
+
 /* ---- data-entry templates ---------------------------------------------- */
 
 /* What a template asks for. Start from kh_template_opts_init(). */

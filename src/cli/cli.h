@@ -99,9 +99,11 @@ int cli_node(const struct kh_scheme *s, const char *key);
 
 /*
  * The common start of score, explain, firsts and weak: scheme = a->pos[0],
- * --data and --period required. On success *s, *ds and *r are set (free
- * with cli_run_free); otherwise an error was printed and the exit code is
- * returned.
+ * --data and --period required. For those commands the data is loaded in
+ * the compact form (no per-row records in ds->values, ds->targets; see
+ * cli_common.c), for others (export) in the ordinary one. On success *s,
+ * *ds and *r are set (free with cli_run_free); otherwise an error was
+ * printed and the exit code is returned.
  */
 int cli_run_score(const struct cli_args *a, struct kh_scheme **s, struct kh_dataset **ds,
                   struct kh_result **r);

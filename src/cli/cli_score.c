@@ -89,6 +89,17 @@ static void score_json(struct kh_buf *out, const struct kh_scheme *s, const stru
     kh_buf_puts(out, "\n]}\n");
 }
 
+/* kh_report_score_csv_stream's writer: a block to stdout; 0 or EXIT_IO. */
+static int write_stdout(void *user, const char *p, size_t n)
+{
+    (void)user;
+    if (fwrite(p, 1, n, stdout) != n) {
+        fprintf(stderr, "kaohe: cannot write output\n");
+        return EXIT_IO;
+    }
+    return 0;
+}
+
 int cmd_score(int argc, char **argv)
 {
     static const char *const spec[] = {
@@ -139,13 +150,22 @@ int cmd_score(int argc, char **argv)
         return EXIT_INTERNAL;
     }
     kh_buf_init(&out, 0);
-    if (fmt == FMT_TABLE)
-        cli_league_table(&out, s, ds, r, o, depth, only);
-    else if (fmt == FMT_CSV)
-        kh_report_score_csv(s, ds, r, only, 0, &out); /* the exported table's CSV, no BOM */
-    else
-        score_json(&out, s, ds, r, o, only);
-    rc = cli_write(&out);
+    if (fmt == FMT_CSV) {
+        /* the exported table's CSV, no BOM, written as it is made */
+        rc = kh_report_score_csv_stream(s, ds, r, only, 0, write_stdout, NULL);
+        if (rc == KH_OK && fflush(stdout))
+            rc = EXIT_IO;
+        else if (rc < 0) {
+            fprintf(stderr, "kaohe: out of memory\n");
+            rc = EXIT_INTERNAL;
+        }
+    } else {
+        if (fmt == FMT_TABLE)
+            cli_league_table(&out, s, ds, r, o, depth, only);
+        else
+            score_json(&out, s, ds, r, o, only);
+        rc = cli_write(&out);
+    }
     kh_buf_free(&out);
     free(o);
     cli_run_free(s, ds, r);

@@ -269,6 +269,70 @@ static void score_csv_is_score_output_with_bom(void **state)
     }
 }
 
+/* kh_report_score_csv_stream's writer for the test: appends to a buffer,
+ * counts calls, and fails with -77 at call number `fail_at` (0: never). */
+struct sink {
+    struct kh_buf b;
+    int calls, fail_at;
+};
+
+static int sink_write(void *user, const char *p, size_t n)
+{
+    struct sink *k = user;
+    if (++k->calls == k->fail_at)
+        return -77;
+    assert_true(n > 0);
+    kh_buf_add(&k->b, p, n);
+    return 0;
+}
+
+static void score_csv_stream_gives_the_same_bytes_in_blocks(void **state)
+{
+    static const char scheme[] = "kaohe: 1\n"
+                                 "scheme: {id: big, name: 大表}\n"
+                                 "categories: {town: 乡镇}\n"
+                                 "inputs: {amount: {name: 数}}\n"
+                                 "indicators:\n"
+                                 "  - {id: a, name: 甲, points: 10, value: amount, rule: proportional}\n";
+    struct kh_scheme *s = NULL;
+    struct kh_dataset *ds = kh_dataset_new();
+    struct kh_result *r = NULL;
+    struct kh_err err;
+    struct kh_buf whole;
+    struct sink k;
+    char id[32], name[64];
+    int i;
+    (void)state;
+    assert_non_null(ds);
+    assert_int_equal(kh_scheme_load_mem("big.yaml", scheme, sizeof(scheme) - 1, &s, &err), KH_OK);
+    for (i = 0; i < 3000; i++) { /* about 150 KiB of CSV: three blocks */
+        snprintf(id, sizeof(id), "U%04d", i);
+        snprintf(name, sizeof(name), "第%d个示例乡镇（虚构）", i);
+        assert_true(kh_dataset_add_unit(ds, id, name, "town", NULL, NULL, &err) >= 0);
+        assert_int_equal(kh_dataset_add_value(ds, id, "amount", "2024", 1 + i % 97, &err), KH_OK);
+    }
+    assert_int_equal(kh_score(s, ds, "2024", &r, &err), KH_OK);
+    kh_buf_init(&whole, 0);
+    assert_int_equal(kh_report_score_csv(s, ds, r, -1, 1, &whole), KH_OK);
+    memset(&k, 0, sizeof(k));
+    kh_buf_init(&k.b, 0);
+    assert_int_equal(kh_report_score_csv_stream(s, ds, r, -1, 1, sink_write, &k), KH_OK);
+    assert_true(whole.len > 2 * 65536);
+    assert_true(k.calls >= 3);
+    assert_true(k.b.len == whole.len && !memcmp(k.b.data, whole.data, whole.len));
+    /* a failing writer stops the table with its status */
+    kh_buf_reset(&k.b);
+    k.calls = 0;
+    k.fail_at = 2;
+    assert_int_equal(kh_report_score_csv_stream(s, ds, r, -1, 1, sink_write, &k), -77);
+    assert_int_equal(k.calls, 2);
+    kh_buf_free(&k.b);
+    kh_buf_free(&whole);
+    kh_result_free(r);
+    kh_dataset_free(ds);
+    kh_scheme_free(s);
+}
+
 static void score_xlsx_headers_follow_the_indicator_tree(void **state)
 {
     struct fix f;
@@ -647,6 +711,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(score_csv_is_score_output_with_bom),
+        cmocka_unit_test(score_csv_stream_gives_the_same_bytes_in_blocks),
         cmocka_unit_test(score_xlsx_headers_follow_the_indicator_tree),
         cmocka_unit_test(score_xlsx_narrow_table_fits_the_page_width),
         cmocka_unit_test(score_xlsx_sheet_per_category_and_all),

@@ -3,7 +3,9 @@
 # workload, generate the data once (bench/gen.c → bench/data/WORKLOAD/), then
 # time kaohe and its peers doing the same full score of one period, check
 # every peer's output against kaohe's before its time counts, and print one
-# table per workload (also written to bench/data/results.md).
+# table per workload; then time the import of values.csv into kaohe's store
+# against the sqlite3 shell's .import (bench/store.sh) and print its table
+# (all tables also written to bench/data/results.md).
 #
 #   sh bench/run.sh [WORKLOAD ...]      (default: district province nation villages)
 #
@@ -24,6 +26,9 @@
 #                       kaohe command loads); the kaohe row is always the command
 #   RESULTS=bench/data/results.md   where the tables are written as well
 #   REPORT_ONLY=1       print the tables again from the files of the last run
+#   STORE=0             leave out the import into the store (bench/store.sh)
+#   STORE_ONLY=1        only the import into the store (no scoring table)
+#   STORE_TIMEOUT=900   the TIMEOUT of the imports into the store
 #
 # Timings are wall-clock medians of the runs, peak memory is the largest
 # maximum resident set size (GNU time %M) of the runs. Nothing here fails on
@@ -58,6 +63,7 @@ case $RESULTS in /*) ;; *) RESULTS=$(pwd)/$RESULTS ;; esac
 : >"$RESULTS"
 
 say() { printf '%s\n' "$*" | tee -a "$RESULTS"; }
+. "$BENCH/store.sh"
 
 # median FILE: the median of the numbers in FILE, one a line.
 median() { sort -g "$1" | awk '{v[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print v[(NR+1)/2]; else printf "%.6g\n", (v[NR/2]+v[NR/2+1])/2}'; }
@@ -105,11 +111,16 @@ for w in "$@"; do
     *) runs=$RUNS repeat=$REPEAT changes=$CHANGES ;;
     esac
     cd "$dir"
-    [ -n "${REPORT_ONLY:-}" ] || rm -f ./*.wall ./*.rss ./*.time ./*.err ./*.phases ./*.status \
-        ./*.check kh.lines
     nvalues=$(($(wc -l <values.csv) - 1))
     nunits=$(($(wc -l <units.csv) - 1))
     nleaves=$(($(wc -l <leaves.csv) - 1))
+    if [ -n "${STORE_ONLY:-}" ]; then
+        store_bench
+        cd "$ROOT"
+        continue
+    fi
+    [ -n "${REPORT_ONLY:-}" ] || rm -f ./*.wall ./*.rss ./*.time ./*.err ./*.phases ./*.status \
+        ./*.check kh.lines
 
     load_before=$(cut -d' ' -f1 /proc/loadavg)
     # Rounds: every tool once per round, in turn, so that the machine's
@@ -231,6 +242,7 @@ for w in "$@"; do
     k_peak=$(field rss_peak_kb "$khb")
     say "- kh_bench ($(field form "$khb") dataset) peak RSS after loading: $(mb "$(field rss_load_kb "$khb")") MB, whole run (scores and changes included): $(mb "$k_peak") MB = $(awk -v a="$k_peak" -v b="$raw_kb" 'BEGIN {printf "%.2f×\n", a/b}') the raw values (8 bytes each: $(mb "$raw_kb") MB)"
     say "- load average (1 min) of the machine before / after this workload: $load_before / $load_after"
+    store_bench
     cd "$ROOT"
 done
 echo

@@ -63,6 +63,15 @@ int db_commit(struct db *db, struct kh_err *err);
 void db_rollback(struct db *db);
 
 /*
+ * Foreign key enforcement of this connection on (on non-zero) or off, which
+ * SQLite allows only outside a transaction (KH_EINVAL inside one). Off is
+ * for one bulk write whose caller checks every reference it writes itself
+ * (store_import.c: values); the caller turns it back on after that
+ * transaction, whatever its outcome.
+ */
+int db_foreign_keys(struct db *db, int on, struct kh_err *err);
+
+/*
  * The statement for the constant text `sql` (compared by pointer, then by
  * content), prepared on first use and cached; it comes back reset with its
  * bindings cleared. Returns KH_OK or an error naming the store file.

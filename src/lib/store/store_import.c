@@ -14,14 +14,16 @@
  *    transaction is rolled back too, so that a repeated import leaves the
  *    file byte for byte as it was.
  *
- * The hot path is values: one cached INSERT … ON CONFLICT DO NOTHING per
- * row, and a SELECT only when the row exists already.
+ * The hot path is values: chunks of 64 rows written and looked up by
+ * multi-row statements (store_bulk.c) rather than a statement a row, with
+ * foreign keys checked once per distinct unit instead of on every row (see
+ * "values" below). A big file's SHA-256 is computed on a second thread
+ * while step 1 parses it.
  */
 #include "base/common.h"
 
-#include <sodium.h>
-
 #include "base/sort.h"
+#include "store/store_bulk.h"
 #include "store/store_int.h"
 
 /* Records between two progress calls. */
@@ -46,7 +48,8 @@ struct imp {
     struct store_batch batch;
     const char *state; /* review state of imported values */
     size_t done, total;
-    struct kh_period last_p; /* caches: the last period's text and lock */
+    struct store_periods periods; /* values: each period's text and lock */
+    struct kh_period last_p;      /* caches: the last period's text and lock */
     char last_text[KH_PERIOD_TEXT];
     const char *last_lock;
     int have_last;
@@ -258,36 +261,6 @@ static int scratch_load(struct imp *im)
     return kh_dataset_load_file(im->ds, im->kind, im->path, im->err);
 }
 
-/* SHA-256 of the file at path, for the batch record; *zip is set when the
- * file is a zip archive (a workbook). */
-static int file_sha256(const char *path, char out[65], int *zip, struct kh_err *err)
-{
-    crypto_hash_sha256_state h;
-    unsigned char buf[65536], md[crypto_hash_sha256_BYTES];
-    FILE *f = fopen(path, "rb");
-    size_t n;
-    int first = 1;
-
-    *zip = 0;
-    if (!f)
-        return kh_err_set(err, KH_EIO, path, 0, 0, "cannot open the file: %s", strerror(errno));
-    crypto_hash_sha256_init(&h);
-    while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-        if (first && n >= 4 && memcmp(buf, "PK\x03\x04", 4) == 0)
-            *zip = 1;
-        first = 0;
-        crypto_hash_sha256_update(&h, buf, n);
-    }
-    if (ferror(f)) {
-        fclose(f);
-        return kh_err_set(err, KH_EIO, path, 0, 0, "cannot read the file: %s", strerror(errno));
-    }
-    fclose(f);
-    crypto_hash_sha256_final(&h, md);
-    sodium_bin2hex(out, 65, md, sizeof(md));
-    return KH_OK;
-}
-
 /* ---- shared lookups ------------------------------------------------------------- */
 
 /* The stored id of the indicator of each ds indicator (added if new). */
@@ -333,123 +306,247 @@ static const char *uip_key(struct imp *im, int unit, int ind, const char *period
 
 /* ---- values ---------------------------------------------------------------------- */
 
-/* Apply the file's values (the hot path; see the top of the file). */
-static int apply_values(struct imp *im)
+/*
+ * Values are applied in chunks of up to STORE_BULK_ROWS rows, in file order,
+ * through the multi-row statements of store_bulk.c. While rows are mostly
+ * new, a chunk is inserted first (INSERT OR IGNORE: rows whose key is
+ * stored are skipped) and looked up only when some were skipped, to tell
+ * them from the rows this batch wrote; while they are mostly stored (a
+ * repeated import), it is looked up first and only its new rows are
+ * inserted. Then every row gets what the import promises, in file
+ * order, so that the first refused row is the one reported: a new row is
+ * counted as inserted (the summary audit entry covers it); a stored row
+ * with the same value is unchanged; a stored row with another value is
+ * checked (locked period, approved and not the office), updated and
+ * audited old → new. A row of a locked period is never inserted: it makes
+ * a chunk of its own, looked up first.
+ *
+ * Foreign keys are off during this transaction (apply): each reference a
+ * value row makes is checked here instead, once per distinct key rather
+ * than once per row — the units by check_units inside the transaction, the
+ * indicators found or added inside it (resolve_indicators), the batch and
+ * the sources written by it.
+ */
+
+/* One chunk of the file's values. */
+struct chunk {
+    struct store_bulk_value rows[STORE_BULK_ROWS];
+    size_t at[STORE_BULK_ROWS]; /* each row's index in ds->values */
+    struct store_bulk_stored stored[STORE_BULK_ROWS];
+    struct store_bulk_value fresh[STORE_BULK_ROWS]; /* the rows to insert after a lookup */
+    unsigned char is_new[STORE_BULK_ROWS];
+    size_t n;
+    const char *lock; /* a chunk of one row of a locked period: that lock */
+};
+
+/* Check that every unit the file's values name is a unit of the
+ * jurisdiction in the store, inside the import's transaction: what the
+ * foreign key of value (jurisdiction_id, unit_id) checks on every row, done
+ * once per unit (store_bulk_units). */
+static int check_units(struct imp *im)
 {
-    static const char ins[] =
-        "INSERT INTO value (jurisdiction_id, unit_id, indicator_id, period, value, state,"
-        " batch_id, source_id, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-        " ON CONFLICT (unit_id, indicator_id, period) DO NOTHING";
-    static const char get[] =
-        "SELECT id, value, state FROM value WHERE unit_id = ?1 AND indicator_id = ?2"
-        " AND period = ?3";
+    const struct kh_dataset *ds = im->ds;
+    unsigned char *named = calloc((size_t)ds->nunits + 1, 1);
+    int64_t *ids = malloc(((size_t)ds->nunits + 1) * sizeof(*ids)), missing = 0;
+    size_t i, n = 0;
+    int u, rc = KH_OK;
+
+    if (!named || !ids) {
+        rc = nomem(im);
+        goto out;
+    }
+    for (i = 0; i < ds->nvalues; i++)
+        named[ds->values[i].unit] = 1;
+    for (u = 0; u < ds->nunits && rc == KH_OK; u++) {
+        if (!named[u])
+            continue;
+        if (!im->unit_id || !im->unit_id[u])
+            rc = kh_err_set(im->err, KH_EIO, db_path(im->st->db), 0, 0,
+                            "unit %s has no stored id (a bug)", ds->units[u].id);
+        else
+            ids[n++] = im->unit_id[u];
+    }
+    if (rc || (rc = store_bulk_units(im->st, im->jid, ids, n, &missing, im->err)) || !missing)
+        goto out;
+    for (u = 0; u < ds->nunits && !(named[u] && im->unit_id[u] == missing); u++)
+        ;
+    rc = kh_err_set(im->err, KH_EIO, db_path(im->st->db), 0, 0,
+                    "unit %s left the store during the import; import the file again",
+                    u < ds->nunits ? ds->units[u].id : "?");
+out:
+    free(named);
+    free(ids);
+    return rc;
+}
+
+/* Row j of chunk c is stored with c->stored[j]: unchanged, or checked,
+ * updated and audited old → new. */
+static int value_stored(struct imp *im, const struct chunk *c, size_t j)
+{
     static const char upd[] =
         "UPDATE value SET value = ?2, state = ?3, batch_id = ?4, source_id = ?5, line = ?6"
         " WHERE id = ?1";
-    struct kh_dataset *ds = im->ds;
+    const struct kh_value *v = &im->ds->values[c->at[j]];
+    const struct store_bulk_value *r = &c->rows[j];
+    const struct store_bulk_stored *s = &c->stored[j];
+    char o[120], n[40], sn[120];
     struct db_stmt *q;
-    size_t i;
-    int rc, existing = 0;
+    int rc;
 
-    if ((rc = resolve_indicators(im)))
-        return rc;
-    for (i = 0; i < ds->nvalues; i++) {
-        const struct kh_value *v = &ds->values[i];
-        const char *lock, *pt = period_text(im, &v->period, &lock);
-        int64_t uid = im->unit_id[v->unit], iid = im->ind_id[v->indicator], src, id;
-        char o[120], n[40], so[64], sn[120];
-        double old;
-        if ((rc = source_of(im, v->file, &src)))
-            return rc;
-        /* Look the row up first when the last one existed (a repeated
-         * import), insert first when it did not (new data): one statement
-         * a row either way. */
-        rc = DB_DONE;
-        if (lock || existing) {
-            if ((rc = db_prepare(im->st->db, get, &q, im->err)))
-                return rc;
-            db_bind_int(q, 1, uid);
-            db_bind_int(q, 2, iid);
-            db_bind_text_static(q, 3, pt);
-            if ((rc = db_step(q, im->err)) < 0)
-                return rc;
-            if (rc == DB_DONE && lock)
-                return locked_error(im, v->file, v->line, "a value", pt, lock);
-        }
-        if (rc == DB_DONE) {
-            if ((rc = db_prepare(im->st->db, ins, &q, im->err)))
-                return rc;
-            db_bind_int(q, 1, im->jid);
-            db_bind_int(q, 2, uid);
-            db_bind_int(q, 3, iid);
-            db_bind_text_static(q, 4, pt);
-            db_bind_double(q, 5, v->value);
-            db_bind_text_static(q, 6, im->state);
-            db_bind_int(q, 7, im->batch.id);
-            bind_source(q, 8, src);
-            db_bind_int(q, 9, v->line);
-            if ((rc = db_run(q, im->err)))
-                return rc;
-            if (db_changes(im->st->db) == 1) {
-                existing = 0;
-                im->rep->inserted++;
-                tick(im);
-                continue;
-            }
-            /* it exists after all */
-            if ((rc = db_prepare(im->st->db, get, &q, im->err)))
-                return rc;
-            db_bind_int(q, 1, uid);
-            db_bind_int(q, 2, iid);
-            db_bind_text_static(q, 3, pt);
-            if ((rc = db_step(q, im->err)) != DB_ROW)
-                return rc < 0 ? rc
-                              : kh_err_set(im->err, KH_EIO, db_path(im->st->db), 0, 0,
-                                           "a value vanished during the import");
-        }
-        existing = 1;
-        id = db_col_int(q, 0);
-        old = db_col_double(q, 1);
-        snprintf(so, sizeof(so), "%s", db_col_text(q, 2) ? db_col_text(q, 2) : "");
-        db_reset(q);
-        if (same_num(old, v->value)) {
-            im->rep->unchanged++;
-            tick(im);
-            continue;
-        }
-        if (lock)
-            return locked_error(im, v->file, v->line, "a value", pt, lock);
-        if (!im->who->office && strcmp(so, "approved") == 0)
-            return rec_error(im, v->file, v->line,
-                             "value %s is approved and only the office may change it (ask it to "
-                             "return the value for correction); nothing was imported",
-                             uip_key(im, v->unit, v->indicator, pt));
-        if ((rc = db_prepare(im->st->db, upd, &q, im->err)))
-            return rc;
-        db_bind_int(q, 1, id);
-        db_bind_double(q, 2, v->value);
-        db_bind_text(q, 3, im->state);
-        db_bind_int(q, 4, im->batch.id);
-        bind_source(q, 5, src);
-        db_bind_int(q, 6, v->line);
-        if ((rc = db_run(q, im->err)))
-            return rc;
-        num_words(old, o);
-        num_words(v->value, n);
-        if (strcmp(so, im->state) != 0) {
-            size_t l = strlen(o);
-            snprintf(o + l, sizeof(o) - l, " [%s]", so);
-            snprintf(sn, sizeof(sn), "%s [%s]", n, im->state);
-        } else {
-            snprintf(sn, sizeof(sn), "%s", n);
-        }
-        if ((rc = store_audit(im->st, &im->batch, "update", "value",
-                              uip_key(im, v->unit, v->indicator, pt), o, sn, im->err)))
-            return rc;
-        im->rep->updated++;
+    if (same_num(s->value, v->value)) {
+        im->rep->unchanged++;
         tick(im);
+        return KH_OK;
     }
+    if (c->lock)
+        return locked_error(im, v->file, v->line, "a value", r->period, c->lock);
+    if (!im->who->office && strcmp(s->state, "approved") == 0)
+        return rec_error(im, v->file, v->line,
+                         "value %s is approved and only the office may change it (ask it to "
+                         "return the value for correction); nothing was imported",
+                         uip_key(im, v->unit, v->indicator, r->period));
+    if ((rc = db_prepare(im->st->db, upd, &q, im->err)))
+        return rc;
+    db_bind_int(q, 1, s->id);
+    db_bind_double(q, 2, v->value);
+    db_bind_text(q, 3, im->state);
+    db_bind_int(q, 4, im->batch.id);
+    bind_source(q, 5, r->source_id);
+    db_bind_int(q, 6, v->line);
+    if ((rc = db_run(q, im->err)))
+        return rc;
+    num_words(s->value, o);
+    num_words(v->value, n);
+    if (strcmp(s->state, im->state) != 0) {
+        size_t l = strlen(o);
+        snprintf(o + l, sizeof(o) - l, " [%s]", s->state);
+        snprintf(sn, sizeof(sn), "%s [%s]", n, im->state);
+    } else {
+        snprintf(sn, sizeof(sn), "%s", n);
+    }
+    if ((rc = store_audit(im->st, &im->batch, "update", "value",
+                          uip_key(im, v->unit, v->indicator, r->period), o, sn, im->err)))
+        return rc;
+    im->rep->updated++;
+    tick(im);
     return KH_OK;
+}
+
+/* The error for a row the store did not insert although its key was not
+ * stored, or whose key it holds from no batch although it would not insert
+ * it (neither can happen inside the import's write transaction). */
+static int vanished(struct imp *im)
+{
+    return kh_err_set(im->err, KH_EIO, db_path(im->st->db), 0, 0,
+                      "the store did not take a value row as expected; nothing was imported "
+                      "(import the file again)");
+}
+
+/* Apply chunk c; *insert_first says how (see above) and is updated for the
+ * next chunk from what this one held. */
+static int apply_chunk(struct imp *im, struct chunk *c, int *insert_first)
+{
+    size_t j, nfresh = 0, inserted = 0;
+    int rc;
+
+    if (!c->lock && *insert_first) {
+        if ((rc = store_bulk_insert(im->st, im->jid, im->state, im->batch.id, c->rows, c->n,
+                                    &inserted, im->err)))
+            return rc;
+        if (inserted == c->n) { /* all new: the common case of new data */
+            im->rep->inserted += c->n;
+            for (j = 0; j < c->n; j++)
+                tick(im);
+            return KH_OK;
+        }
+        /* Some were stored already: the rows this batch wrote are the new ones. */
+        if ((rc = store_bulk_find(im->st, c->rows, c->n, c->stored, im->err)))
+            return rc;
+        for (j = 0; j < c->n; j++) {
+            if (!c->stored[j].found)
+                return vanished(im);
+            c->is_new[j] = c->stored[j].batch_id == im->batch.id;
+            nfresh += c->is_new[j];
+        }
+        if (nfresh != inserted)
+            return vanished(im);
+    } else {
+        if ((rc = store_bulk_find(im->st, c->rows, c->n, c->stored, im->err)))
+            return rc;
+        for (j = 0; j < c->n; j++) {
+            c->is_new[j] = !c->stored[j].found;
+            if (c->is_new[j] && c->lock)
+                return locked_error(im, im->ds->values[c->at[j]].file,
+                                    im->ds->values[c->at[j]].line, "a value", c->rows[j].period,
+                                    c->lock);
+            if (c->is_new[j])
+                c->fresh[nfresh++] = c->rows[j];
+        }
+        if (nfresh) {
+            if ((rc = store_bulk_insert(im->st, im->jid, im->state, im->batch.id, c->fresh, nfresh,
+                                        &inserted, im->err)))
+                return rc;
+            if (inserted != nfresh)
+                return vanished(im);
+        }
+    }
+    for (j = 0; j < c->n; j++) {
+        if (c->is_new[j]) {
+            im->rep->inserted++;
+            tick(im);
+        } else if ((rc = value_stored(im, c, j))) {
+            return rc;
+        }
+    }
+    if (!c->lock)
+        *insert_first = nfresh * 2 >= c->n;
+    return KH_OK;
+}
+
+/* Apply the file's values (the hot path; see above). */
+static int apply_values(struct imp *im)
+{
+    struct kh_dataset *ds = im->ds;
+    struct chunk *c;
+    size_t i = 0;
+    int rc, insert_first = 1;
+
+    if ((rc = resolve_indicators(im)) || (rc = check_units(im)))
+        return rc;
+    if (!(c = malloc(sizeof(*c))))
+        return nomem(im);
+    while (i < ds->nvalues && rc == KH_OK) {
+        /* The next chunk: up to STORE_BULK_ROWS rows, or one row of a
+         * locked period (which ends the chunk before it). */
+        c->n = 0;
+        c->lock = NULL;
+        while (i < ds->nvalues && c->n < STORE_BULK_ROWS) {
+            const struct kh_value *v = &ds->values[i];
+            struct store_bulk_value *r = &c->rows[c->n];
+            const char *lock;
+            if (store_periods_get(&im->periods, &im->locks, &v->period, &r->period, &lock)) {
+                rc = nomem(im);
+                break;
+            }
+            if (lock && c->n)
+                break;
+            if ((rc = source_of(im, v->file, &r->source_id)))
+                break;
+            r->unit_id = im->unit_id[v->unit];
+            r->indicator_id = im->ind_id[v->indicator];
+            r->value = v->value;
+            r->line = v->line;
+            c->at[c->n++] = i++;
+            if (lock) {
+                c->lock = lock;
+                break;
+            }
+        }
+        if (rc == KH_OK && c->n)
+            rc = apply_chunk(im, c, &insert_first);
+    }
+    free(c);
+    return rc;
 }
 
 /* ---- targets ------------------------------------------------------------------------ */
@@ -1190,7 +1287,7 @@ static size_t file_records(const struct imp *im)
 }
 
 /* Apply the parsed file in one transaction. */
-static int apply(struct imp *im, int (*fn)(struct imp *im), const char *sha)
+static int apply_in(struct imp *im, int (*fn)(struct imp *im), const char *sha)
 {
     char kind[32], summary[200];
     struct kh_import_report *rep = im->rep;
@@ -1231,15 +1328,31 @@ fail:
     return rc;
 }
 
+/* apply_in, for values with the connection's foreign keys off (checked by
+ * apply_values itself, see "values") and on again afterwards. */
+static int apply(struct imp *im, int (*fn)(struct imp *im), const char *sha)
+{
+    struct kh_err ignored;
+    int rc, rc2;
+
+    if (fn != apply_values)
+        return apply_in(im, fn, sha);
+    if ((rc = db_foreign_keys(im->st->db, 0, im->err)))
+        return rc;
+    rc = apply_in(im, fn, sha);
+    rc2 = db_foreign_keys(im->st->db, 1, rc ? &ignored : im->err);
+    return rc ? rc : rc2;
+}
+
 int kh_store_import(struct kh_store *st, int64_t jid, const char *kind, const char *path,
                     const struct kh_actor *who, kh_progress_fn progress, void *user,
                     struct kh_import_report *rep, struct kh_err *err)
 {
     struct kh_import_report scratch;
+    struct store_hasher hash;
     struct imp im;
-    char sha[65];
     size_t k;
-    int rc, zip = 0;
+    int rc;
 
     if (!rep)
         rep = &scratch;
@@ -1272,19 +1385,24 @@ int kh_store_import(struct kh_store *st, int64_t jid, const char *kind, const ch
     kh_buf_init(&im.a, 0);
     kh_buf_init(&im.b, 0);
     kh_buf_init(&im.c, 0);
-    if ((rc = store_check_jurisdiction(st, jid, err)) || (rc = scratch_load(&im)) ||
-        (rc = file_sha256(path, sha, &zip, err)))
+    memset(&hash, 0, sizeof(hash));
+    if ((rc = store_check_jurisdiction(st, jid, err)))
+        goto out;
+    store_hasher_start(&hash, path);
+    if ((rc = scratch_load(&im)) || (rc = store_hasher_finish(&hash, err)))
         goto out;
     rep->rows = im.total = file_records(&im);
-    if (zip) {
+    if (hash.zip) {
         snprintf(rep->encoding, sizeof(rep->encoding), "XLSX");
     } else if (im.ds->nfiles > 0) {
         const char *enc = kh_dataset_file_encoding(im.ds, im.ds->nfiles - 1);
         snprintf(rep->encoding, sizeof(rep->encoding), "%s", enc ? enc : "");
     }
-    rc = apply(&im, appliers[k].apply, sha);
+    rc = apply(&im, appliers[k].apply, hash.sha);
 out:
+    store_hasher_join(&hash);
     store_locks_free(&im.locks);
+    store_periods_free(&im.periods);
     kh_dataset_free(im.ds);
     free(im.unit_id);
     free(im.ind_id);

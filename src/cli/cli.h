@@ -88,6 +88,10 @@ enum cli_format { FMT_TABLE, FMT_CSV, FMT_JSON };
  * otherwise. Returns 0 or EXIT_USAGE. */
 int cli_format(const struct cli_args *a, int *fmt);
 
+/* Write p[0..n) to stdout (user unused: the writer of
+ * kh_report_score_csv_stream); returns 0 or EXIT_IO, having said why. */
+int cli_write_block(void *user, const char *p, size_t n);
+
 /* Write a buffer to stdout; returns 0 or EXIT_IO. */
 int cli_write(const struct kh_buf *b);
 

@@ -188,16 +188,25 @@ int cli_format(const struct cli_args *a, int *fmt)
     return 0;
 }
 
+int cli_write_block(void *user, const char *p, size_t n)
+{
+    (void)user;
+    if (n && fwrite(p, 1, n, stdout) != n) {
+        fprintf(stderr, "kaohe: cannot write output\n");
+        return EXIT_IO;
+    }
+    return 0;
+}
+
 int cli_write(const struct kh_buf *b)
 {
+    int rc;
     if (kh_buf_failed(b)) {
         fprintf(stderr, "kaohe: output too large or out of memory\n");
         return EXIT_INTERNAL;
     }
-    if (b->len && fwrite(b->data, 1, b->len, stdout) != b->len) {
-        fprintf(stderr, "kaohe: cannot write output\n");
-        return EXIT_IO;
-    }
+    if ((rc = cli_write_block(NULL, b->data, b->len)))
+        return rc;
     if (fflush(stdout) != 0)
         return EXIT_IO;
     return 0;

@@ -20,10 +20,9 @@ int cmd_publish(int argc, char **argv)
     struct kh_store *st;
     struct cli_args a;
     struct kh_err err;
-    const char *period, *v;
-    long version = 0;
+    const char *period;
     int64_t jid;
-    int rc;
+    int version, rc;
 
     if ((rc = cli_parse(&a, "publish", spec, argc, argv)))
         return rc;
@@ -35,17 +34,11 @@ int cmd_publish(int argc, char **argv)
         return cli_usage("publish", "需要一个方案编码 expected one scheme id");
     if (!(period = cli_opt(&a, "period", NULL)))
         return cli_usage("publish", "需要 --period 期间 missing --period (e.g. 2024)");
-    if ((v = cli_opt(&a, "version", NULL))) {
-        char *end;
-        version = strtol(v, &end, 10);
-        if (*end || version < 1 || version > 1000000)
-            return cli_usage("publish", "--version: expected a version number (1, 2 …)");
-    }
-    if ((rc = cli_store_open(&a, 0, &st, &jid)))
+    if ((rc = cli_store_version(&a, &version)) || (rc = cli_store_open(&a, 0, &st, &jid)))
         return rc;
     cli_store_actor(&a, &who);
     kh_err_clear(&err);
-    rc = kh_store_publish(st, jid, a.pos[0], (int)version, period, &who, &info, &err);
+    rc = kh_store_publish(st, jid, a.pos[0], version, period, &who, &info, &err);
     kh_store_close(st);
     if (rc)
         return cli_fail(&err);

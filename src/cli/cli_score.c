@@ -89,17 +89,6 @@ static void score_json(struct kh_buf *out, const struct kh_scheme *s, const stru
     kh_buf_puts(out, "\n]}\n");
 }
 
-/* kh_report_score_csv_stream's writer: a block to stdout; 0 or EXIT_IO. */
-static int write_stdout(void *user, const char *p, size_t n)
-{
-    (void)user;
-    if (fwrite(p, 1, n, stdout) != n) {
-        fprintf(stderr, "kaohe: cannot write output\n");
-        return EXIT_IO;
-    }
-    return 0;
-}
-
 int cmd_score(int argc, char **argv)
 {
     static const char *const spec[] = {
@@ -152,7 +141,7 @@ int cmd_score(int argc, char **argv)
     kh_buf_init(&out, 0);
     if (fmt == FMT_CSV) {
         /* the exported table's CSV, no BOM, written as it is made */
-        rc = kh_report_score_csv_stream(s, ds, r, only, 0, write_stdout, NULL);
+        rc = kh_report_score_csv_stream(s, ds, r, only, 0, cli_write_block, NULL);
         if (rc == KH_OK && fflush(stdout))
             rc = EXIT_IO;
         else if (rc < 0) {

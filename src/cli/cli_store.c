@@ -84,15 +84,30 @@ void cli_progress_end(struct cli_progress *p)
     p->shown = -1;
 }
 
+int cli_store_version(const struct cli_args *a, int *version)
+{
+    const char *v = cli_opt(a, "version", NULL);
+    char *end;
+    long n;
+
+    *version = 0;
+    if (!v)
+        return 0;
+    n = strtol(v, &end, 10);
+    if (*end || n < 1 || n > 1000000)
+        return cli_usage(a->cmd, "--version: expected a version number (1, 2 …)");
+    *version = (int)n;
+    return 0;
+}
+
 int cli_store_score(const struct cli_args *a, struct kh_scheme **s, struct kh_dataset **ds,
                     struct kh_result **r)
 {
-    const char *period = cli_opt(a, "period", NULL), *v = cli_opt(a, "version", NULL);
+    const char *period = cli_opt(a, "period", NULL);
     struct kh_store *st;
     struct kh_err err;
     int64_t jid;
-    long version = 0;
-    int rc;
+    int version, rc;
 
     *s = NULL;
     *ds = NULL;
@@ -102,16 +117,10 @@ int cli_store_score(const struct cli_args *a, struct kh_scheme **s, struct kh_da
                                  "scheme; kaohe import SCHEME.yaml stores it)");
     if (!period)
         return cli_usage(a->cmd, "需要 --period 期间 missing --period (e.g. 2024, 2024-07)");
-    if (v) {
-        char *end;
-        version = strtol(v, &end, 10);
-        if (*end || version < 1 || version > 1000000)
-            return cli_usage(a->cmd, "--version: expected a version number (1, 2 …)");
-    }
-    if ((rc = cli_store_open(a, 0, &st, &jid)))
+    if ((rc = cli_store_version(a, &version)) || (rc = cli_store_open(a, 0, &st, &jid)))
         return rc;
     kh_err_clear(&err);
-    rc = kh_store_score(st, jid, a->pos[0], (int)version, period, s, ds, r, &err);
+    rc = kh_store_score(st, jid, a->pos[0], version, period, s, ds, r, &err);
     kh_store_close(st);
     return rc ? cli_fail(&err) : 0;
 }

@@ -51,6 +51,10 @@ void cli_progress_end(struct cli_progress *p);
  * cmd_diff, cmd_audit, cmd_lock, cmd_unlock) are declared in cli.h with the
  * others, for the command table in main.c. */
 
+/* --version N of a store command into *version (0 when not given: the
+ * latest); 0, or the usage error's exit code, having said why. */
+int cli_store_version(const struct cli_args *a, int *version);
+
 /* `kaohe score --db`: score scheme a->pos[0] from the store (cli_score.c
  * calls it when --db is given). On success *s, *ds, *r are set (free with
  * cli_run_free); otherwise the error was printed and the exit code is

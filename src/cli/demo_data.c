@@ -173,18 +173,33 @@ static void add_target(struct gen *g, const char *unit, const char *ind, int yea
 
 /* ---- district series ------------------------------------------------------ */
 
+/* The last month with figures in `year`: the open month in its year. */
+static int last_month(int year)
+{
+    return year == DEMO_OPEN_YEAR ? DEMO_OPEN_MONTH : 12;
+}
+
+/* Whether the figures of `ind` for unit u in `year` are generated: always,
+ * except the open year's that a demo account enters (demo_entered). */
+static int generated(const struct demo_unit *u, const char *ind, int year)
+{
+    return year != DEMO_OPEN_YEAR || !demo_entered(u->id, ind);
+}
+
 /*
  * A year-to-date growth rate filed every `step` months (1: monthly, 3: at
- * the end of each quarter) up to month `last`: the December figure is
- * annual/divisor, earlier figures wander around it by up to `amp` units
- * per month still to go.
+ * the end of each quarter) up to the year's last month, unless a demo
+ * account enters it: the December figure is annual/divisor, earlier
+ * figures wander around it by up to `amp` units per month still to go.
  */
 static void ytd_rate(struct gen *g, const struct demo_unit *u, const char *ind, int year,
-                     int annual, int amp, int step, int divisor, int last)
+                     int annual, int amp, int step, int divisor)
 {
     struct rng r = rng_for(ind, u->id, year + 7000);
     int m;
-    for (m = step; m <= last; m += step) {
+    if (!generated(u, ind, year))
+        return;
+    for (m = step; m <= last_month(year); m += step) {
         int spread = (12 - m) * amp, v = annual;
         if (spread)
             v += rng_int(&r, -spread, spread);
@@ -216,57 +231,33 @@ static void gen_growth(struct gen *g, const struct demo_unit *u)
 {
     int town = strcmp(u->category, "town") == 0, year;
 
-    for (year = 2023; year <= 2024; year++) {
+    /* 2023, 2024 and the open year (2025's targets, January's figures but
+     * those the statistics bureau's demo account enters; quarterly GDP has
+     * none yet). */
+    for (year = 2023; year <= DEMO_OPEN_YEAR; year++) {
         struct rng r = rng_for("growth", u->id, year);
         int t, a;
         if (town) {
             t = growth_target("gdp_growth", "town", year);
             a = t - 3 + u->q * 4 + rng_int(&r, -8, 8);
-            ytd_rate(g, u, "gdp_growth", year, a, 1, 3, 10, 12);
+            ytd_rate(g, u, "gdp_growth", year, a, 1, 3, 10);
             add_target(g, u->id, "gdp_growth", year, t / 10.0, NAN);
         }
         t = growth_target("ind_growth", u->category, year);
         a = t - 5 + u->q * 8 + rng_int(&r, -15, 15);
-        ytd_rate(g, u, "ind_growth", year, a, 2, 1, 10, 12);
+        ytd_rate(g, u, "ind_growth", year, a, 2, 1, 10);
         add_target(g, u->id, "ind_growth", year, t / 10.0, NAN);
         t = growth_target("fai_growth", u->category, year);
         a = t - 10 + u->q * 10 + rng_int(&r, -20, 20);
         if (year == 2024 && (u->flags & F_FAI_DROP))
             a = -23 - rng_int(&r, 0, 10);
-        ytd_rate(g, u, "fai_growth", year, a, 3, 1, 10, 12);
+        ytd_rate(g, u, "fai_growth", year, a, 3, 1, 10);
         add_target(g, u->id, "fai_growth", year, t / 10.0, NAN);
         if (town) {
             t = growth_target("retail_growth", "town", year);
             a = t - 5 + u->q * 5 + rng_int(&r, -15, 15);
-            ytd_rate(g, u, "retail_growth", year, a, 2, 1, 10, 12);
+            ytd_rate(g, u, "retail_growth", year, a, 2, 1, 10);
             add_target(g, u->id, "retail_growth", year, t / 10.0, NAN);
-        }
-    }
-    /* The open month: 2025's targets, and January's figures unless they
-     * are entered in the demo (by the statistics bureau's account;
-     * quarterly GDP has none yet). */
-    {
-        struct rng r = rng_for("growth", u->id, DEMO_OPEN_YEAR);
-        int t, a;
-        if (town)
-            add_target(g, u->id, "gdp_growth", DEMO_OPEN_YEAR,
-                       growth_target("gdp_growth", "town", DEMO_OPEN_YEAR) / 10.0, NAN);
-        t = growth_target("ind_growth", u->category, DEMO_OPEN_YEAR);
-        a = t - 5 + u->q * 8 + rng_int(&r, -15, 15);
-        if (!demo_entered(u->id, "ind_growth"))
-            ytd_rate(g, u, "ind_growth", DEMO_OPEN_YEAR, a, 2, 1, 10, DEMO_OPEN_MONTH);
-        add_target(g, u->id, "ind_growth", DEMO_OPEN_YEAR, t / 10.0, NAN);
-        t = growth_target("fai_growth", u->category, DEMO_OPEN_YEAR);
-        a = t - 10 + u->q * 10 + rng_int(&r, -20, 20);
-        if (!demo_entered(u->id, "fai_growth"))
-            ytd_rate(g, u, "fai_growth", DEMO_OPEN_YEAR, a, 3, 1, 10, DEMO_OPEN_MONTH);
-        add_target(g, u->id, "fai_growth", DEMO_OPEN_YEAR, t / 10.0, NAN);
-        if (town) {
-            t = growth_target("retail_growth", "town", DEMO_OPEN_YEAR);
-            a = t - 5 + u->q * 5 + rng_int(&r, -15, 15);
-            if (!demo_entered(u->id, "retail_growth"))
-                ytd_rate(g, u, "retail_growth", DEMO_OPEN_YEAR, a, 2, 1, 10, DEMO_OPEN_MONTH);
-            add_target(g, u->id, "retail_growth", DEMO_OPEN_YEAR, t / 10.0, NAN);
         }
     }
 }
@@ -318,7 +309,7 @@ static void gen_revenue(struct gen *g, const struct demo_unit *u)
     n25 = v24[0] * (1000 + g25) / 1000;
     n25 += rng_int(&r, -(int)(n25 / 30), (int)(n25 / 30));
     add_target(g, u->id, "revenue", DEMO_OPEN_YEAR, (double)((s24 * 108 + 50) / 100), (double)s24);
-    if (!demo_entered(u->id, "revenue"))
+    if (generated(u, "revenue", DEMO_OPEN_YEAR))
         add_value(g, u->id, "revenue", DEMO_OPEN_YEAR, DEMO_OPEN_MONTH, (double)n25);
 }
 
@@ -331,9 +322,9 @@ static void gen_town_extra(struct gen *g, const struct demo_unit *u)
     struct rng r = rng_for("town", u->id, 0);
     long long inc[3], grain_base, cap;
 
-    for (year = 2023; year <= 2024; year++) {
+    for (year = 2023; year <= DEMO_OPEN_YEAR; year++) {
         struct rng ru = rng_for("unemployment", u->id, year);
-        for (m = 1; m <= 12; m++)
+        for (m = 1; m <= last_month(year) && generated(u, "unemployment", year); m++)
             add_value(g, u->id, "unemployment", year, m,
                       (50 - u->q * 2 + rng_int(&ru, -3, 3)) / 10.0);
     }
@@ -376,17 +367,11 @@ static void gen_town_extra(struct gen *g, const struct demo_unit *u)
         add_target(g, u->id, "energy_total", year, (double)ecap, NAN);
         add_target(g, u->id, "energy_drop", year, drop_t / 10.0, NAN);
     }
-    /* The open month: January's unemployment unless it is entered in the
-     * demo (no quarter has ended, no harvest is in), and 2025's targets. */
-    {
-        struct rng ru = rng_for("unemployment", u->id, DEMO_OPEN_YEAR);
-        int v = 50 - u->q * 2 + rng_int(&ru, -3, 3);
-        if (!demo_entered(u->id, "unemployment"))
-            add_value(g, u->id, "unemployment", DEMO_OPEN_YEAR, DEMO_OPEN_MONTH, v / 10.0);
-        add_target(g, u->id, "grain", DEMO_OPEN_YEAR, (double)grain_base, NAN);
-        add_target(g, u->id, "energy_total", DEMO_OPEN_YEAR, (double)(cap * 103 / 100), NAN);
-        add_target(g, u->id, "energy_drop", DEMO_OPEN_YEAR, 2.8, NAN);
-    }
+    /* The open year's targets (in January no quarter has ended, no harvest
+     * is in). */
+    add_target(g, u->id, "grain", DEMO_OPEN_YEAR, (double)grain_base, NAN);
+    add_target(g, u->id, "energy_total", DEMO_OPEN_YEAR, (double)(cap * 103 / 100), NAN);
+    add_target(g, u->id, "energy_drop", DEMO_OPEN_YEAR, 2.8, NAN);
 }
 
 /* Key-work nodes of the seven command centres (七大指挥部): due and done
@@ -402,27 +387,15 @@ static void gen_tasks(struct gen *g, const struct demo_unit *u)
         lo = 1;
         hi = 4;
     }
-    for (year = 2023; year <= 2024; year++) {
+    for (year = 2023; year <= DEMO_OPEN_YEAR; year++) {
         struct rng r = rng_for("tasks", u->id, year);
-        for (m = 1; m <= 12; m++) {
+        for (m = 1; m <= last_month(year) && generated(u, "tasks_due", year); m++) {
             int due = rng_int(&r, lo, hi), done = due;
             for (k = 0; k < due; k++)
                 if (rng_int(&r, 1, 100) <= miss)
                     done--;
             add_value(g, u->id, "tasks_due", year, m, due);
             add_value(g, u->id, "tasks_done", year, m, done);
-        }
-    }
-    /* The open month, unless it is entered in the demo. */
-    if (!demo_entered(u->id, "tasks_due")) {
-        struct rng r = rng_for("tasks", u->id, DEMO_OPEN_YEAR);
-        for (m = 1; m <= DEMO_OPEN_MONTH; m++) {
-            int due = rng_int(&r, lo, hi), done = due;
-            for (k = 0; k < due; k++)
-                if (rng_int(&r, 1, 100) <= miss)
-                    done--;
-            add_value(g, u->id, "tasks_due", DEMO_OPEN_YEAR, m, due);
-            add_value(g, u->id, "tasks_done", DEMO_OPEN_YEAR, m, done);
         }
     }
 }
@@ -477,7 +450,7 @@ static void gen_park(struct gen *g, const struct demo_unit *u)
             add_value(g, u->id, "new_above", year, m + 1, abv[m]);
         }
         add_target(g, u->id, "projects_done", year, plan, NAN);
-        ytd_rate(g, u, "tax_rate", year, tax, 4, 1, 100, 12);
+        ytd_rate(g, u, "tax_rate", year, tax, 4, 1, 100);
     }
     /* The open month: 2025's plan and January's figures. */
     {
@@ -489,7 +462,7 @@ static void gen_park(struct gen *g, const struct demo_unit *u)
         add_value(g, u->id, "projects_done", DEMO_OPEN_YEAR, DEMO_OPEN_MONTH, done);
         add_value(g, u->id, "new_above", DEMO_OPEN_YEAR, DEMO_OPEN_MONTH, 0);
         add_target(g, u->id, "projects_done", DEMO_OPEN_YEAR, plan, NAN);
-        ytd_rate(g, u, "tax_rate", DEMO_OPEN_YEAR, tax, 4, 1, 100, DEMO_OPEN_MONTH);
+        ytd_rate(g, u, "tax_rate", DEMO_OPEN_YEAR, tax, 4, 1, 100);
     }
 }
 

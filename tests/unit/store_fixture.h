@@ -135,6 +135,16 @@ static inline void fx_dump(const char *path, struct kh_buf *out)
     sqlite3_close(db);
 }
 
+/* The whole content of the store now, as fx_dump writes it (caller frees). */
+static inline char *fx_dump_text(const struct fx *f)
+{
+    struct kh_buf b;
+    kh_buf_init(&b, 0);
+    fx_dump(f->db, &b);
+    assert_false(kh_buf_failed(&b));
+    return kh_buf_steal(&b, NULL);
+}
+
 /* One integer from a query on the store file (read-only, directly). */
 static inline long long fx_query(const char *path, const char *sql)
 {

@@ -24,16 +24,6 @@
 
 #include "store_fixture.h"
 
-/* The whole content of the store now. */
-static char *dump(const struct fx *f)
-{
-    struct kh_buf b;
-    kh_buf_init(&b, 0);
-    fx_dump(f->db, &b);
-    assert_false(kh_buf_failed(&b));
-    return kh_buf_steal(&b, NULL);
-}
-
 static void test_import_each_kind_and_score_as_from_files(void **state)
 {
     struct fx f;
@@ -84,7 +74,7 @@ static void test_import_same_files_twice_changes_nothing(void **state)
     fx_import_ok(&f, "targets", "targets.csv");
     fx_import_ok(&f, "events", "events.csv");
     fx_import_ok(&f, "ballots", "ballots.csv");
-    before = dump(&f);
+    before = fx_dump_text(&f);
     rep = fx_import_ok(&f, "scheme", "scheme.yaml");
     assert_int_equal(rep.unchanged, 1);
     rep = fx_import_ok(&f, "units", "units.csv");
@@ -97,7 +87,7 @@ static void test_import_same_files_twice_changes_nothing(void **state)
     assert_true(rep.unchanged == 2 && rep.removed == 0);
     rep = fx_import_ok(&f, "ballots", "ballots.csv");
     assert_int_equal(rep.unchanged, 2);
-    after = dump(&f);
+    after = fx_dump_text(&f);
     assert_string_equal(before, after);
     free(before);
     free(after);
@@ -112,7 +102,7 @@ static void test_import_one_bad_row_changes_nothing_and_names_line_and_column(vo
     (void)state;
     fx_start(&f);
     fx_load_all(&f);
-    before = dump(&f);
+    before = fx_dump_text(&f);
     fx_write(&f, "fix.csv",
              "unit,indicator,period,value\n"
              "A,res,2024,51\n"
@@ -129,7 +119,7 @@ static void test_import_one_bad_row_changes_nothing_and_names_line_and_column(vo
     assert_int_equal(f.err.line, 3);
     assert_int_equal(f.err.col, 1);
     assert_non_null(strstr(f.err.msg, "unknown unit \"Z9\""));
-    after = dump(&f);
+    after = fx_dump_text(&f);
     assert_string_equal(before, after);
     free(before);
     free(after);
@@ -180,7 +170,7 @@ static void test_import_refuses_changes_in_a_locked_period_but_accepts_unchanged
                      KH_OK);
     rep = fx_import_ok(&f, "values", "values.csv");
     assert_int_equal(rep.unchanged, 6);
-    before = dump(&f);
+    before = fx_dump_text(&f);
     fx_write(&f, "late.csv", "unit,indicator,period,value\nA,res,2024,50\nA,pop,2024-06,7\n");
     assert_int_equal(fx_import(&f, "values", "late.csv", &office, &rep), KH_EINVAL);
     assert_int_equal(f.err.line, 3);
@@ -188,7 +178,7 @@ static void test_import_refuses_changes_in_a_locked_period_but_accepts_unchanged
     fx_write(&f, "ev.csv", "unit,item,period\nA,honour,2024Q2\n");
     assert_int_equal(fx_import(&f, "events", "ev.csv", &office, &rep), KH_EINVAL);
     assert_non_null(strstr(f.err.msg, "locked"));
-    after = dump(&f);
+    after = fx_dump_text(&f);
     assert_string_equal(before, after);
     free(before);
     free(after);
@@ -518,7 +508,7 @@ static void test_import_killed_with_sigkill_leaves_the_store_as_before(void **st
     fx_import_ok(&f, "units", "big-units.csv");
     kh_store_close(f.st); /* the child is the only writer */
     f.st = NULL;
-    before = dump(&f);
+    before = fx_dump_text(&f);
 
     /* 1. Killed for sure in the middle of the transaction: halfway through
      *    writing the rows. */
@@ -533,7 +523,7 @@ static void test_import_killed_with_sigkill_leaves_the_store_as_before(void **st
     assert_int_equal(fx_query(f.db, "SELECT count(*) FROM pragma_integrity_check WHERE "
                                     "integrity_check = 'ok'"),
                      1);
-    after = dump(&f);
+    after = fx_dump_text(&f);
     assert_string_equal(before, after);
     free(after);
 
@@ -552,7 +542,7 @@ static void test_import_killed_with_sigkill_leaves_the_store_as_before(void **st
                          1);
         n = fx_query(f.db, "SELECT count(*) FROM value");
         if (n == 6) {
-            after = dump(&f);
+            after = fx_dump_text(&f);
             assert_string_equal(before, after);
             free(after);
         } else {

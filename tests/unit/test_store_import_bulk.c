@@ -50,16 +50,6 @@ static double val(int u, int i, int g)
     return u * 1000 + i + g * 0.25;
 }
 
-/* The whole content of the store now. */
-static char *dump(const struct fx *f)
-{
-    struct kh_buf b;
-    kh_buf_init(&b, 0);
-    fx_dump(f->db, &b);
-    assert_false(kh_buf_failed(&b));
-    return kh_buf_steal(&b, NULL);
-}
-
 /* A store with UNITS units (U000 …) and its handle in f. */
 static void start(struct fx *f)
 {
@@ -360,11 +350,11 @@ static void test_bulk_reimport_counts_stores_and_audits_each_row_as_before(void 
     kh_buf_free(&audit);
 
     /* Once more: all unchanged, and nothing written at all. */
-    before_dump = dump(&f);
+    before_dump = fx_dump_text(&f);
     rep = fx_import_ok(&f, "values", "second.csv");
     assert_int_equal(rep.unchanged, nsecond);
     assert_int_equal(rep.inserted + rep.updated, 0);
-    after_dump = dump(&f);
+    after_dump = fx_dump_text(&f);
     assert_string_equal(before_dump, after_dump);
     free(before_dump);
     free(after_dump);
@@ -401,13 +391,13 @@ static void refused(struct fx *f, const char *name, const struct kh_actor *who, 
                     const char *words)
 {
     struct kh_import_report rep;
-    char *before = dump(f), *after;
+    char *before = fx_dump_text(f), *after;
     assert_int_equal(fx_import(f, "values", name, who, &rep), KH_EINVAL);
     if (f->err.line != line || !strstr(f->err.msg, words) || !strstr(f->err.file, name))
         fail_msg("expected %s:%d: …%s…, got %s:%d: %s", name, line, words, f->err.file, f->err.line,
                  f->err.msg);
     assert_int_equal(rep.inserted + rep.updated + rep.unchanged, 0);
-    after = dump(f);
+    after = fx_dump_text(f);
     assert_string_equal(before, after);
     free(before);
     free(after);

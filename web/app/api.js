@@ -73,3 +73,11 @@ export async function getAll(p, q = {}) {
     if (!j.page || out.length >= j.page.total || j.data.length === 0) return out;
   }
 }
+
+// The default scheme (the active one, else the first) as GET /schemes/{id}
+// gives it: inputs, tree, categories, tiers; null when there is none.
+export async function defaultScheme() {
+  const list = await get('/schemes');
+  const s = list.find(x => x.default) || list[0];
+  return s ? get(`/schemes/${encodeURIComponent(s.id)}`) : null;
+}

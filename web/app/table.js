@@ -1,7 +1,8 @@
 // table.js — the league table (排行榜) of one category, as the API gives it
 // (GET /scores/{period} and GET /snapshots/{id}: columns + rows): every node's
 // score under the indicator tree's grouped headers, heat-map colouring by the
-// share of the full score, sorting by any column, and CSV text for export.
+// share of the full score, sorting by any column, and CSV text for export;
+// and the units of a diff between two snapshots (what changed, and why).
 import { t } from './i18n.js';
 import { h, fmt, heat, movementBadge } from './ui.js';
 
@@ -106,4 +107,18 @@ export function leagueCsv(cat, rowsFilter) {
   for (const r of cat.rows.filter(rowsFilter || (() => true)))
     lines.push([r.rank, r.unit, r.name, r.display, r.tier_name, ...cat.columns.map(c => r.scores[c.id])].map(q).join(','));
   return lines.join('\r\n') + '\r\n';
+}
+
+// A pair [before, after] as text ("97.2 → 98.02"), or '' when both are the same.
+const pair = (p, f = (x) => x ?? '—') => (p && String(p[0]) !== String(p[1]) ? `${f(p[0])} → ${f(p[1])}` : '');
+
+// The units of a diff (GET /snapshots/{a}/diff/{b}, an accepted appeal's
+// diff): total, rank, tier and scores before → after, and why each moved.
+export function diffTable(units) {
+  return h('table.compact.diff', h('thead', h('tr', h('th', t('unit')), h('th', t('total')), h('th', t('rank')), h('th', t('tier')),
+    h('th', t('indicator')), h('th', t('snap.cause')))),
+  h('tbody', units.map(u => h('tr', { 'data-unit': u.unit, 'data-cause': u.cause },
+    h('td', u.name || u.unit, h('small', ' ' + u.unit)), h('td.num', pair(u.total, fmt)), h('td.num', pair(u.rank)), h('td', pair(u.tier)),
+    h('td', (u.nodes || []).map(n => `${n.name} ${fmt(n.from)}→${fmt(n.to)}`).join('；')),
+    h('td', u.cause ? t('snap.cause.' + u.cause) : '')))));
 }

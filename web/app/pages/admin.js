@@ -4,12 +4,15 @@
 // shown at their line: POST /schemes?dry_run=1, activate), periods (open,
 // lock, unlock with a reason), publishing snapshots (POST /snapshots) and the
 // audit log (GET /audit, paged by id).
-import { api, get, post, patch } from '../api.js';
+import { api, get, post, patch, qs, defaultScheme } from '../api.js';
 import { t } from '../i18n.js';
 import { h, field, select, modal, periodName, toast, showError, errText } from '../ui.js';
 
 const TABS = [['units', ['admin', 'leader']], ['accounts', ['admin']], ['schemes', ['admin']],
   ['periods', ['admin']], ['imports', ['admin']], ['publish', ['admin']], ['audit', ['admin', 'leader']]];
+
+// The roles an account can have (docs/api.md "Roles"), as select options.
+const roleOptions = () => ['admin', 'dept', 'reporter', 'reviewer', 'evaluator', 'leader'].map(r => [r, t('role.' + r)]);
 
 export async function render(view, ctx) {
   const role = ctx.session.account.role;
@@ -23,9 +26,7 @@ export async function render(view, ctx) {
 }
 
 async function units(box) {
-  const [list, schemes] = await Promise.all([get('/units', { limit: 1000 }), get('/schemes')]);
-  const s = schemes.find(x => x.default) || schemes[0];
-  const scheme = await get(`/schemes/${s.id}`);
+  const [list, scheme] = await Promise.all([get('/units', { limit: 1000 }), defaultScheme()]);
   const cats = new Map(scheme.categories.map(c => [c.id, c.name]));
   const groups = new Map();
   for (const u of list) { if (!groups.has(u.category)) groups.set(u.category, []); groups.get(u.category).push(u); }
@@ -38,7 +39,7 @@ async function accounts(box, ctx) {
   const list = await get('/accounts');
   const name = h('input', { name: 'name', required: true, autocomplete: 'off' });
   const display = h('input', { name: 'display' });
-  const role = select(['admin', 'dept', 'reporter', 'reviewer', 'evaluator', 'leader'].map(r => [r, t('role.' + r)]), 'reporter', { name: 'role' });
+  const role = select(roleOptions(), 'reporter', { name: 'role' });
   const unit = h('input', { name: 'unit', placeholder: 'T01' });
   const inds = h('input', { name: 'indicators', placeholder: 'gdp_growth,retail_growth' });
   const pw = h('input', { name: 'password', type: 'password', required: true, minlength: 8, autocomplete: 'new-password' });
@@ -67,7 +68,7 @@ async function accounts(box, ctx) {
 // (PATCH /accounts/{name}; only what changed is sent).
 function editAccount(a, ctx) {
   const display = h('input', { name: 'display', value: a.display || '' });
-  const role = select(['admin', 'dept', 'reporter', 'reviewer', 'evaluator', 'leader'].map(r => [r, t('role.' + r)]), a.role, { name: 'role' });
+  const role = select(roleOptions(), a.role, { name: 'role' });
   const unit = h('input', { name: 'unit', value: a.unit || '' });
   const inds = h('input', { name: 'indicators', value: (a.indicators || []).join(',') });
   const pw = h('input', { name: 'password', type: 'password', minlength: 8, autocomplete: 'new-password' });
@@ -163,7 +164,7 @@ async function imports(box) {
     if (!f) { file.focus(); return; }
     out.replaceChildren();
     try {
-      const r = await api('POST', `/imports/${kind.value}?` + new URLSearchParams({ name: f.name }), f, { raw: true, type: f.type || 'text/csv' });
+      const r = await api('POST', `/imports/${kind.value}` + qs({ name: f.name }), f, { raw: true, type: f.type || 'text/csv' });
       out.append(h('p.ok', { 'data-rows': r.rows }, t('admin.imported', r.file, r.rows, r.inserted, r.updated, r.unchanged, r.encoding)));
     } catch (e) {
       out.append(h('p.error', { role: 'alert' }, errText(e)));

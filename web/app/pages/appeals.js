@@ -6,7 +6,8 @@
 // explanation (explain.js).
 import { get, post } from '../api.js';
 import { t } from '../i18n.js';
-import { h, fmt, field, periodName, toast, showError, stateBadge } from '../ui.js';
+import { h, field, periodName, toast, showError, stateBadge } from '../ui.js';
+import { diffTable } from '../table.js';
 
 export async function render(view, ctx) {
   const acc = ctx.session.account;
@@ -40,10 +41,7 @@ async function showOne(box, id, ctx, unitName) {
         h('a', { href: `/api/v1/evidence/${e}`, download: '' }, `${t('appeals.file')} #${e}`)))] : null,
       a.state !== 'open' ? [h('dt', t('appeals.decision')), h('dd.decision', `${a.decision || '—'}（${a.decided_by} · ${a.decided_at}）`)] : null,
       a.affected && a.affected.length ? [h('dt', t('appeals.affected')), h('dd', a.affected.map(u => unitName.get(u) || u).join('、'))] : null));
-  if (a.diff && a.diff.units) sec.append(h('table.compact', h('thead', h('tr', h('th', t('unit')), h('th', t('total')), h('th', t('rank')), h('th', t('indicator')))),
-    h('tbody', a.diff.units.map(u => h('tr', h('td', u.name || u.unit),
-      h('td', u.total ? `${fmt(u.total[0])} → ${fmt(u.total[1])}` : ''), h('td', u.rank ? `${u.rank[0]} → ${u.rank[1]}` : ''),
-      h('td', (u.nodes || []).map(n => `${n.name} ${fmt(n.from)}→${fmt(n.to)}`).join('；')))))));
+  if (a.diff && a.diff.units) sec.append(diffTable(a.diff.units));
   if (acc.role === 'admin' && a.state === 'open') {
     const reason = h('textarea', { rows: 3, name: 'reason', maxlength: 4000 });
     const corr = h('textarea', { name: 'corrections', rows: 2, placeholder: 'tasks_done, 2024-02, 6' });

@@ -7,17 +7,14 @@
 // read-only. Which indicators a unit files is taken from its values of the
 // same month a year ago (or else of the past twelve months), and their names from the scheme's inputs
 // (GET /schemes/{id}). A returned value shows the reviewer's note.
-import { get, put, getAll } from '../api.js';
+import { get, put, getAll, defaultScheme } from '../api.js';
 import { t } from '../i18n.js';
 import { h, fmt, select, field, periods, periodName, previousPeriod, stateBadge, toast, showError } from '../ui.js';
 
 // The default scheme's inputs, {code: {name, unit}} in the scheme's order.
 async function inputNames() {
-  const schemes = await get('/schemes');
-  const s = schemes.find(x => x.default) || schemes[0];
   const out = {};
-  if (!s) return out;
-  for (const i of (await get(`/schemes/${encodeURIComponent(s.id)}`)).inputs)
+  for (const i of ((await defaultScheme()) || { inputs: [] }).inputs)
     out[i.id] = { name: i.name || i.id, unit: i.unit || '' };
   return out;
 }

@@ -5,8 +5,8 @@
 // total, rank, tier and scores, why it moved, and the input records behind it.
 import { get } from '../api.js';
 import { t } from '../i18n.js';
-import { h, fmt, select, field, periodName, download } from '../ui.js';
-import { leagueTable, leagueCsv } from '../table.js';
+import { h, select, field, periodName, download } from '../ui.js';
+import { leagueTable, leagueCsv, diffTable } from '../table.js';
 
 export async function render(view, ctx) {
   const list = await get('/snapshots');
@@ -32,20 +32,12 @@ export async function render(view, ctx) {
   if (prev) view.append(await diffPanel(prev, s));
 }
 
-// A pair [before, after] as text ("97.2 → 98.02"), or '' when both are the same.
-const pair = (p, f = (x) => x ?? '—') => (p && String(p[0]) !== String(p[1]) ? `${f(p[0])} → ${f(p[1])}` : '');
-
 async function diffPanel(prev, s) {
   const d = await get(`/snapshots/${prev.id}/diff/${s.id}`);
   const sec = h('section.panel#diff', h('h2', t('snap.diff', prev.id, s.id)));
   if (!d.units.length) { sec.append(h('p.muted', t('snap.nodiff'))); return sec; }
   const rec = (r) => (r ? Object.entries(r).map(([k, v]) => `${k}=${v}`).join(' ') : '—');
-  sec.append(h('table.compact.diff', h('thead', h('tr', h('th', t('unit')), h('th', t('total')), h('th', t('rank')), h('th', t('tier')),
-    h('th', t('indicator')), h('th', t('snap.cause')))),
-  h('tbody', d.units.map(u => h('tr', { 'data-unit': u.unit, 'data-cause': u.cause },
-    h('td', u.name || u.unit, h('small', ' ' + u.unit)), h('td.num', pair(u.total, fmt)), h('td.num', pair(u.rank)), h('td', pair(u.tier)),
-    h('td', (u.nodes || []).map(n => `${n.name} ${fmt(n.from)}→${fmt(n.to)}`).join('；')),
-    h('td', t('snap.cause.' + u.cause)))))));
+  sec.append(diffTable(d.units));
   if (d.inputs.length) sec.append(h('h3', t('snap.inputs')), h('table.compact.inputs', h('thead', h('tr', h('th', t('unit')),
     h('th', t('snap.record')), h('th', t('snap.before')), h('th', t('snap.after')), h('th', t('by')))),
   h('tbody', d.inputs.map(i => h('tr', { 'data-unit': i.unit },
